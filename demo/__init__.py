@@ -1,0 +1,1 @@
+"""trawl demo package."""
