@@ -1,0 +1,127 @@
+"""Extraction quality and speed: trawl's extract_article beside plain trafilatura.extract, one run.
+
+Scores the dev benchmark (pages with must-contain / must-not-contain snippets) the way
+trafilatura's own evaluation does, and prints precision, recall, F1, accuracy and pages/s
+for both extractors and their ratio.
+
+    .venv/bin/python bench/extraction.py [--bench DIR] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from transforms.extract import extract_article
+from transforms.records import Article
+
+DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction-dev"
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    tn: int = 0
+    fn: int = 0
+    seconds: float = 0.0
+    pages: int = 0
+
+    def add(self, output: str, with_: list[str], without: list[str]) -> None:
+        for snippet in with_:
+            if snippet in output:
+                self.tp += 1
+            else:
+                self.fn += 1
+        for snippet in without:
+            if snippet in output:
+                self.fp += 1
+            else:
+                self.tn += 1
+
+    def figures(self) -> dict[str, float]:
+        precision = self.tp / max(1, self.tp + self.fp)
+        recall = self.tp / max(1, self.tp + self.fn)
+        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        accuracy = (self.tp + self.tn) / max(1, self.tp + self.tn + self.fp + self.fn)
+        return {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "accuracy": accuracy,
+            "pages_per_s": self.pages / max(1e-9, self.seconds),
+        }
+
+
+def trawl_text(html: str, url: str) -> str:
+    result = extract_article(html, url)
+    return result.text if isinstance(result, Article) else ""
+
+
+def plain_text(html: str, url: str) -> str:
+    return trafilatura.extract(html, url=url) or ""
+
+
+def load_cases(bench: Path, limit: int | None) -> list[tuple[dict[str, object], str]]:
+    """The annotated cases with their page, matched by the SHA-256 of the page's bytes
+    (file names were ASCII-folded or hashed when the set was packed)."""
+    by_digest = {}
+    for path in (bench / "pages").glob("*.gz"):
+        raw = gzip.decompress(path.read_bytes())
+        by_digest[hashlib.sha256(raw).hexdigest()] = raw
+    pages = []
+    for case in json.loads((bench / "cases.json").read_text())[:limit]:
+        raw = by_digest.get(str(case["sha256"]))
+        if raw is None:
+            raise SystemExit(f"benchmark page missing for case {case['id']} ({case['file']})")
+        pages.append((case, raw.decode("utf-8", errors="replace")))
+    return pages
+
+
+def run(extractor: Callable[[str, str], str], pages: list[tuple[dict[str, object], str]]) -> Score:
+    score = Score()
+    for case, html in pages:
+        started = time.perf_counter()
+        output = extractor(html, str(case["url"]))
+        score.seconds += time.perf_counter() - started
+        score.pages += 1
+        score.add(output, list(case["with"]), list(case["without"]))  # type: ignore[call-overload]
+    return score
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    pages = load_cases(args.bench, args.limit)
+    # warm both once so neither pays the import/model loading inside the timing
+    trawl_text(pages[0][1], str(pages[0][0]["url"]))
+    plain_text(pages[0][1], str(pages[0][0]["url"]))
+    baseline = run(plain_text, pages).figures()
+    ours = run(trawl_text, pages).figures()
+    print(f"pages: {len(pages)}")
+    print(f"{'':22}{'precision':>10}{'recall':>10}{'f1':>10}{'accuracy':>10}{'pages/s':>10}")
+    for name, figures in (
+        ("trafilatura.extract", baseline),
+        ("trawl.extract_article", ours),
+    ):
+        row = "".join(f"{figures[k]:>10.4f}" for k in ("precision", "recall", "f1", "accuracy"))
+        print(f"{name:22}{row}{figures['pages_per_s']:>10.1f}")
+    print(f"f1 difference (trawl - trafilatura): {ours['f1'] - baseline['f1']:+.4f}")
+    print(f"throughput ratio (trawl / trafilatura): {ours['pages_per_s'] / baseline['pages_per_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""The ``trawl`` command line (typer): run, demo, sql, serve, sources, migrate."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows import settings
+from flows.sources import SourcesError, load_sources, select
+
+app = typer.Typer(
+    help="trawl: scheduled scrape-and-ingest of news sites into a DuckDB warehouse.", no_args_is_help=True
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="Warehouse file [default: $TRAWL_DB or data/trawl.duckdb].")
+]
+SourcesOption = Annotated[
+    Path | None, typer.Option("--sources", help="Sources file [default: $TRAWL_SOURCES or sources.toml].")
+]
+DataOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Archive and staging folder [default: $TRAWL_DATA_DIR or data].")
+]
+
+EXAMPLE_QUERIES = (
+    "select source, language, count(*) as articles from articles group by all order by all",
+    "select source, title, published_at from articles order by published_at desc limit 5",
+    "select title, len(urls) as copies, urls from articles where len(sources) > 1",
+)
+
+
+def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "table", title: str | None = None) -> None:
+    """Print query results as a rich table, CSV or JSON lines."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    elif fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False) + "\n")
+    else:
+        table = Table(title=title, show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold", max_width=60)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v)[:300] for v in row))
+        console.print(table)
+
+
+def print_reports(reports: list[dict[str, Any]]) -> None:
+    columns = [
+        "source",
+        "status",
+        "discovered",
+        "fetched",
+        "not_modified",
+        "failed",
+        "new_documents",
+        "duplicates",
+        "discarded",
+        "boilerplate_removed",
+    ]
+    print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
+    for r in reports:
+        if r["status"] != "ok":
+            err.print(f"[red]source {r['source']} {r['status']}:[/red] {(r['error'] or '').splitlines()[0][:300]}")
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    sources: SourcesOption = None,
+    db: DbOption = None,
+    data_dir: DataOption = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
+) -> None:
+    """Run the nightly job now: crawl, extract, clean, deduplicate and load."""
+    path = sources or settings.default_sources_file()
+    try:
+        select(load_sources(path), source, path)
+    except SourcesError as error:
+        _fail(str(error))
+    from flows.nightly import nightly
+
+    reports = nightly(
+        sources_file=str(path), db=str(db) if db else None, data_dir=str(data_dir) if data_dir else None, only=source
+    )
+    print_reports(reports)
+    if not any(r["status"] == "ok" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    data_dir: DataOption = None,
+) -> None:
+    """Serve the bundled offline demo sites on loopback and run the nightly job on them."""
+    from flows.demo import run_demo
+
+    paths = settings.resolve_paths(db, data_dir)
+    reports = run_demo(paths)
+    print_reports(reports)
+    con = _read_only(paths.db)
+    console.print(f"\nWarehouse: [bold]{paths.db}[/bold]\n")
+    for query in EXAMPLE_QUERIES:
+        console.print(f'[bold]$ trawl sql "{query}"[/bold]')
+        cursor = con.execute(query)
+        print_rows([d[0] for d in cursor.description], cursor.fetchall())
+    con.close()
+
+
+def _read_only(db: Path) -> Any:
+    from warehouse.db import connect
+
+    if not db.exists():
+        _fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
+    return connect(db, read_only=True)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Run ad-hoc SQL against the warehouse, opened read-only."""
+    import duckdb
+
+    if fmt not in ("table", "csv", "json"):
+        _fail("--format is table, csv or json")
+    con = _read_only(settings.resolve_paths(db).db)
+    try:
+        cursor = con.execute(query)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        print_rows(columns, cursor.fetchall() if columns else [], fmt)
+    except duckdb.Error as error:
+        _fail(str(error))
+    finally:
+        con.close()
+
+
+@app.command()
+def serve(
+    sources: SourcesOption = None,
+    db: DbOption = None,
+    cron: Annotated[str, typer.Option(help="Cron schedule.")] = "0 2 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the schedule.")] = "UTC",
+) -> None:
+    """Run the nightly schedule embedded in this process (no worker needed; a server shows it)."""
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    params = {"sources_file": str(sources) if sources else None, "db": str(db) if db else None}
+    nightly.serve(name="nightly", schedule=Cron(cron, timezone=timezone), parameters=params)
+
+
+@app.command("sources")
+def sources_cmd(sources: SourcesOption = None) -> None:
+    """Validate the sources file and list its sources."""
+    path = sources or settings.default_sources_file()
+    try:
+        found = load_sources(path)
+    except SourcesError as error:
+        _fail(str(error))
+    print_rows(
+        ["key", "name", "url", "language", "domains", "polite"],
+        [(s.key, s.display_name, s.home, s.language, ", ".join(s.domains), s.crawl.polite) for s in found],
+        title=str(path),
+    )
+
+
+@app.command()
+def migrate(
+    db: DbOption = None,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="Only list applied and pending migrations; never writes.")
+    ] = False,
+) -> None:
+    """Apply the warehouse's pending migrations (or list them)."""
+    import duckdb
+
+    from warehouse import db as warehouse_db
+
+    path = settings.resolve_paths(db).db
+    if list_only:
+        con = duckdb.connect(str(path), read_only=True) if path.exists() else duckdb.connect()
+        done = warehouse_db.applied(con)
+        print_rows(
+            ["version", "name", "state"],
+            [(m.version, m.name, "applied" if m.version in done else "pending") for m in warehouse_db.migrations()],
+        )
+        return
+    con = warehouse_db.connect(path)
+    applied = [m.name for m in warehouse_db.migrate(con)]
+    console.print(f"{path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
+
+
+@app.command("demo-server")
+def demo_server(night: Annotated[int, typer.Option(help="Which night's content to serve.")] = 1) -> None:
+    """Serve the bundled demo sites on loopback until interrupted."""
+    import time
+
+    from demo.server import DemoServer
+
+    with DemoServer(night=night) as server:
+        for key, url in server.urls.items():
+            console.print(f"{key}: {url}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    app()

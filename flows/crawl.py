@@ -1,0 +1,65 @@
+"""Run one source's crawl as a Scrapy subprocess (Twisted's reactor cannot restart in-process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.sources import Source
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """Where a crawl left its archive, and how it ended."""
+
+    out_dir: str
+    returncode: int
+    stats: dict[str, Any]
+    log_tail: str
+
+
+def write_job(source: Source, out_dir: Path, run_id: str) -> Path:
+    """The job file the spider reads: everything it needs, nothing from the environment."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    job = {
+        "source": source.key,
+        "home_url": source.home,
+        "allowed_domains": source.domains,
+        "out_dir": str(out_dir),
+        "run_id": run_id,
+        "sitemaps": [str(u) for u in source.discovery.sitemaps],
+        "feeds": [str(u) for u in source.discovery.feeds],
+        "archive_pages": source.discovery.archive_pages,
+        "max_pages": source.discovery.max_pages,
+        "max_archive_depth": source.discovery.max_archive_depth,
+        "polite": source.crawl.polite,
+        "download_delay": source.crawl.download_delay,
+        "concurrency_per_domain": source.crawl.concurrency_per_domain if source.crawl.polite else 16,
+        "user_agent": source.crawl.user_agent,
+        "timeout": source.crawl.timeout,
+    }
+    path = out_dir / "job.json"
+    path.write_text(json.dumps(job, indent=2), encoding="utf-8")
+    return path
+
+
+def run_crawl(source: Source, out_dir: Path, run_id: str, timeout: float = 6 * 3600) -> CrawlResult:
+    """Crawl a source into ``out_dir``; the spider's log goes to ``crawl.log`` beside the archive."""
+    job = write_job(source, out_dir, run_id)
+    log_path = out_dir / "crawl.log"
+    with log_path.open("ab") as log:
+        completed = subprocess.run(
+            [sys.executable, "-m", "spiders.crawl", str(job)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
+        )
+    stats_path = out_dir / "stats.json"
+    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
+    tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
+    return CrawlResult(str(out_dir), completed.returncode, stats, tail)

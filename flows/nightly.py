@@ -1,0 +1,138 @@
+"""The nightly Prefect flow: crawl -> extract -> clean/dedup/load, per source, with a run report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
+
+from flows import settings
+from flows.crawl import CrawlResult, run_crawl
+from flows.extract import extract_crawl, read_extracted
+from flows.report import publish_report
+from flows.sources import Source, load_sources, select
+from spiders.archive import iter_manifest
+from warehouse.db import connect
+from warehouse.load import LoadReport, SourceBatch, load_batch
+
+VERSION = "0.1.0"
+
+
+class CrawlFailed(RuntimeError):
+    """The crawl subprocess crashed (not: the site was down, which is data)."""
+
+
+@task(
+    task_run_name="crawl-{source.key}",
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=5),
+    retry_jitter_factor=0.2,
+)
+def crawl_source(source: Source, out_dir: str, run_id: str) -> CrawlResult:
+    """Crawl one source with Scrapy in a subprocess and archive every response."""
+    logger = get_run_logger()
+    result = run_crawl(source, Path(out_dir), run_id)
+    logger.info("scrapy stats for %s: %s", source.key, json.dumps(result.stats, sort_keys=True, default=str))
+    if result.returncode != 0:
+        raise CrawlFailed(f"crawl of {source.key} exited {result.returncode}:\n{result.log_tail}")
+    return result
+
+
+@task(task_run_name="extract-{source.key}")
+def extract_source(source: Source, crawl: CrawlResult) -> str:
+    """Extract the crawl's article pages from the archive (all cores, per-page timeout)."""
+    path = extract_crawl(Path(crawl.out_dir))
+    get_run_logger().info("extracted %s pages of %s into %s", sum(1 for _ in path.open()), source.key, path)
+    return str(path)
+
+
+@task(task_run_name="load-{source.key}")
+def load_source(
+    source: Source, db: str, run_id: str, out_dir: str, extracted: str | None, error: str | None
+) -> LoadReport:
+    """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
+    folder = Path(out_dir)
+    stats_path = folder / "stats.json"
+    batch = SourceBatch(
+        run_id=run_id,
+        source=source.key,
+        fetches=list(iter_manifest(folder)) if (folder / "manifest.jsonl").exists() else [],
+        records=read_extracted(Path(extracted)) if extracted else [],
+        crawl_stats=json.loads(stats_path.read_text()) if stats_path.exists() else {},
+        crawl_error=error,
+        min_docs=source.cleaning.min_docs,
+        min_share=source.cleaning.min_share,
+    )
+    con = connect(db)
+    try:
+        report = load_batch(con, batch)
+    finally:
+        con.close()
+    get_run_logger().info("loaded %s: %s", source.key, json.dumps(report.row(), default=str))
+    return report
+
+
+def _begin(db: Path, run_id: str, sources: list[Source]) -> None:
+    con = connect(db)
+    try:
+        now = datetime.now(UTC)
+        con.execute("begin transaction")
+        con.execute(
+            "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
+            [run_id, now, str(flow_run.id) if flow_run.id else None, VERSION],
+        )
+        for s in sources:
+            con.execute(
+                "insert or replace into sources values (?, ?, ?, ?, ?, ?)",
+                [s.key, s.display_name, s.home, s.language, s.model_dump_json(), now],
+            )
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def _finish(db: Path, run_id: str, reports: list[LoadReport]) -> str:
+    status = "completed" if all(r.status == "ok" for r in reports) else "completed_with_failures"
+    con = connect(db)
+    try:
+        con.execute("update runs set finished_at = ?, status = ? where run_id = ?", [datetime.now(UTC), status, run_id])
+    finally:
+        con.close()
+    return status
+
+
+@flow(name="nightly", log_prints=True)
+def nightly(
+    sources_file: str | None = None,
+    db: str | None = None,
+    data_dir: str | None = None,
+    only: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``)."""
+    logger = get_run_logger()
+    path = Path(sources_file) if sources_file else settings.default_sources_file()
+    sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
+    paths = settings.resolve_paths(db, data_dir)
+    run_id = settings.new_run_id()
+    logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
+    _begin(paths.db, run_id, sources)
+    crawls = {s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id) for s in sources}
+    extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in sources}
+    reports = []
+    for s in sources:  # loads one at a time: DuckDB has one writer
+        out_dir = str(paths.run_dir(s.key, run_id))
+        try:
+            extracted, error = extracts[s.key].result(), None
+        except Exception as failure:  # a failing source never stops the others
+            extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
+            logger.error("source %s failed: %s", s.key, error)
+        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error))
+    status = _finish(paths.db, run_id, reports)
+    publish_report(run_id, status, reports, str(paths.db))
+    return [asdict(r) for r in reports]

@@ -1,0 +1,53 @@
+"""Where trawl keeps its files, read once from the environment at the edge."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _offline_prefect() -> None:
+    """No analytics and no outbound calls from Prefect (set before prefect is imported)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_UI_ENABLED", os.environ.get("PREFECT_UI_ENABLED", "true"))
+
+
+_offline_prefect()
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The data folder (archives, staging) and the warehouse file."""
+
+    data_dir: Path
+    db: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.data_dir / "raw"
+
+    def run_dir(self, source: str, run_id: str) -> Path:
+        """The archive folder of one source's crawl in one run: data/raw/<source>/<run_id>/."""
+        return self.raw / source / run_id
+
+
+def default_sources_file() -> Path:
+    return Path(os.environ.get("TRAWL_SOURCES", "sources.toml"))
+
+
+def resolve_paths(db: str | Path | None = None, data_dir: str | Path | None = None) -> Paths:
+    """Explicit arguments first, then TRAWL_DATA_DIR / TRAWL_DB, then ./data and ./data/trawl.duckdb."""
+    data = Path(data_dir or os.environ.get("TRAWL_DATA_DIR", "data")).resolve()
+    database = Path(db or os.environ.get("TRAWL_DB", data / "trawl.duckdb")).resolve()
+    return Paths(data, database)
+
+
+def new_run_id() -> str:
+    """Sortable, unique: UTC time of the start plus a random suffix."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"

@@ -1,0 +1,91 @@
+"""The loader on a real DuckDB file: idempotent, deduplicating, versioning, migrations recorded."""
+
+from pathlib import Path
+
+import duckdb
+
+from transforms.records import Article, Discard
+from warehouse.db import applied, connect, migrations
+from warehouse.load import SourceBatch, load_batch
+
+CTA = "Subscribe to our Telegram bot to get the news first!"
+
+
+def articles(site: str, n: int, extra: str = "") -> list[Article]:
+    return [
+        Article(
+            url=f"http://{site}/post-{i}/",
+            title=f"Post {i}",
+            text=f"Paragraph one of post {i} on {site}.\nParagraph two, number {i * 13}.{extra}\n{CTA}",
+            markdown=f"Paragraph one of post {i} on {site}.\n\nParagraph two, number {i * 13}.{extra}\n\n*{CTA}*",
+        )
+        for i in range(n)
+    ]
+
+
+def fetch_rows(items: list[Article]) -> list[dict[str, object]]:
+    return [{"url": a.url, "role": "article", "status": 200, "fetched_at": "2026-11-01T02:00:00+00:00"} for a in items]
+
+
+def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_migrations_are_recorded_and_not_reapplied(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    con = connect(db)
+    assert applied(con) == {m.version for m in migrations()}
+    assert count(con, "select count(*) from schema_migrations") == len(migrations())
+
+
+def test_load_strips_boilerplate_dedups_and_is_idempotent(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    items = articles("a.example", 12)
+    copy = Article(url="http://a.example/copy/", title="Post 0", text=items[0].text, markdown=items[0].markdown)
+    batch = SourceBatch("run1", "a", fetch_rows(items), [*items, copy, Discard("http://a.example/x/", "too_short")])
+    report = load_batch(con, batch)
+    assert (report.new_documents, report.duplicates, report.discarded) == (12, 1, 1)
+    assert report.boilerplate_removed == 13
+    assert count(con, "select count(*) from articles") == 12
+    assert count(con, f"select count(*) from articles where text like '%{CTA[:20]}%'") == 0
+    assert count(con, f"select count(*) from articles where markdown like '%{CTA[:20]}%'") == 0
+    assert count(con, "select max(len(urls)) from articles") == 2
+    assert count(con, "select count(*) from boilerplate where source = 'a'") == 1
+
+    tables = ("documents", "page_versions", "fetches", "extractions", "discards", "line_counts", "boilerplate_lines")
+    before = {t: count(con, f"select count(*) from {t}") for t in tables}
+    line_total = count(con, "select sum(doc_count) from line_counts")
+    again = load_batch(con, batch)
+    assert again.new_documents == 0 and again.new_versions == 0
+    assert {t: count(con, f"select count(*) from {t}") for t in tables} == before
+    assert count(con, "select sum(doc_count) from line_counts") == line_total
+    assert before["documents"] == 12 and before["page_versions"] == 13
+
+
+def test_same_text_on_two_sources_is_one_document_with_both_urls(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    shared = "A joint statement of the left forces.\nSigned by many organizations."
+    a_items = [*articles("a.example", 8), Article(url="http://a.example/joint/", title="J", text=f"{shared}\n{CTA}", markdown=shared)]
+    b_items = [Article(url="http://b.example/joint/", title="J", text=shared, markdown=shared)]
+    load_batch(con, SourceBatch("run1", "a", fetch_rows(a_items), list(a_items)))
+    report = load_batch(con, SourceBatch("run1", "b", fetch_rows(b_items), list(b_items)))
+    assert report.new_documents == 0 and report.duplicates == 1
+    row = con.execute("select urls, sources from articles where title = 'J'").fetchone()
+    assert row == (["http://a.example/joint/", "http://b.example/joint/"], ["a", "b"])
+
+
+def test_changed_content_makes_a_new_version_and_keeps_the_old(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    items = articles("a.example", 6)
+    load_batch(con, SourceBatch("run1", "a", fetch_rows(items), list(items)))
+    edited = articles("a.example", 1, extra="\nA new paragraph added later.")
+    report = load_batch(con, SourceBatch("run2", "a", fetch_rows(edited), list(edited)))
+    assert report.new_versions == 1 and report.new_documents == 1
+    rows = con.execute(
+        "select version, valid_to is null from page_versions where url = 'http://a.example/post-0/' order by version"
+    ).fetchall()
+    assert rows == [(1, False), (2, True)]
+    assert count(con, "select count(*) from articles") == 6

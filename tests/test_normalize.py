@@ -1,0 +1,63 @@
+"""Text normalization, URL canonicalization and the content hash."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.normalize import NORMALIZER_VERSION, canonicalize, content_hash, normalize_text
+
+
+def test_normalize_text_folds_spaces_and_invisible_characters() -> None:
+    raw = "  Hello\u00a0 world\u00ad!\u200b \r\n\r\n\tSecond   line  \n"
+    assert normalize_text(raw) == "Hello world!\nSecond line"
+
+
+def test_normalize_text_repairs_mojibake_but_keeps_typography() -> None:
+    assert normalize_text("Ð¿Ñ€Ð¸Ð²ÐµÑ‚") == "привет"
+    assert normalize_text("“quoted” — dash") == "“quoted” — dash"
+
+
+def test_normalize_text_composes_unicode() -> None:
+    decomposed = "educac\u0327a\u0303o"
+    assert normalize_text(decomposed) == "educação"
+    assert content_hash(normalize_text(decomposed)) == content_hash(normalize_text("educação"))
+
+
+def test_content_hash_is_sha256_hex() -> None:
+    digest = content_hash("text")
+    assert len(digest) == 64 and int(digest, 16) >= 0
+    assert NORMALIZER_VERSION
+
+
+def test_canonicalize_strips_tracking_fragment_default_port_and_case() -> None:
+    url = "HTTP://Example.COM:80/news/item/?utm_source=tg&b=2&a=1&fbclid=x#comments"
+    assert canonicalize(url) == "http://example.com/news/item/?a=1&b=2"
+    assert canonicalize("https://x.org:443") == "https://x.org/"
+    assert canonicalize("http://127.0.0.1:8080/x/") == "http://127.0.0.1:8080/x/"
+
+
+def test_canonicalize_cyrillic_paths_one_form() -> None:
+    readable = "https://msk.kprf.ru/2023/05/20/встреча/"
+    encoded = "https://msk.kprf.ru/2023/05/20/%d0%b2%d1%81%d1%82%d1%80%d0%b5%d1%87%d0%b0/"
+    assert canonicalize(readable) == canonicalize(encoded)
+    assert canonicalize(readable).isascii()
+
+
+@given(
+    st.sampled_from(["http", "https", "HTTP"]),
+    st.sampled_from(["example.com", "Msk.KPRF.ru", "127.0.0.1:8000", "x.org:443"]),
+    st.lists(st.text(min_size=1, max_size=8), max_size=3),
+    st.dictionaries(st.sampled_from(["a", "utm_source", "page", "fbclid", "q"]), st.text(max_size=6), max_size=3),
+    st.text(max_size=5),
+)
+def test_canonicalize_is_idempotent(scheme: str, host: str, path: list[str], query: dict[str, str], fragment: str) -> None:
+    from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+    url = f"{scheme}://{host}/" + "/".join(quote(p, safe="") for p in path)
+    if query:
+        url += "?" + urlencode(query)
+    if fragment:
+        url += "#" + quote(fragment)
+    once = canonicalize(url)
+    assert canonicalize(once) == once
+    params = parse_qs(urlsplit(once).query, keep_blank_values=True)
+    assert "utm_source" not in params and "fbclid" not in params and "#" not in once

@@ -1,0 +1,91 @@
+"""Site-level boilerplate: paragraphs that recur across many documents of one source.
+
+No single-page extractor can tell a "subscribe to our Telegram bot" paragraph printed
+under every article from the article itself; the site's other pages can. Counts are kept
+per source over *distinct* extracted texts (one document reachable under several URLs
+counts once), so the result depends on the set of pages, never on their order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from transforms.normalize import line_key
+
+# a line must recur in at least this many distinct documents of the source ...
+MIN_DOCS = 4
+# ... and in at least this share of them (the larger of the two wins)
+MIN_SHARE = 0.05
+
+_MARKDOWN_SYNTAX = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|^[#>\-*+|\s]+|[*_`]+|\s*\|\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    """The learned boilerplate of one source: line keys and how many documents had each."""
+
+    source: str
+    documents: int
+    lines: Mapping[str, int]
+
+    def __contains__(self, line: str) -> bool:
+        return line_key(line) in self.lines
+
+
+def line_hash(key: str) -> str:
+    """Short stable id of a line key, for the warehouse."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def distinct_lines(text: str) -> set[str]:
+    """The keys of a text's lines, each once."""
+    return {key for key in (line_key(line) for line in text.split("\n")) if key}
+
+
+def count_lines(texts: Iterable[str]) -> Counter[str]:
+    """In how many of the given (distinct) texts each line key occurs."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(distinct_lines(text))
+    return counts
+
+
+def threshold(documents: int, min_docs: int = MIN_DOCS, min_share: float = MIN_SHARE) -> int:
+    """How many documents a line must occur in to count as boilerplate."""
+    return max(min_docs, int(min_share * documents + 0.999999))
+
+
+def learn(
+    source: str,
+    counts: Mapping[str, int],
+    documents: int,
+    min_docs: int = MIN_DOCS,
+    min_share: float = MIN_SHARE,
+) -> Boilerplate:
+    """Boilerplate of a source from its line counts over ``documents`` distinct texts."""
+    needed = threshold(documents, min_docs, min_share)
+    return Boilerplate(source, documents, {key: n for key, n in counts.items() if n >= needed})
+
+
+def markdown_key(line: str) -> str:
+    """The key of a Markdown line's plain text, to strip the same lines from Markdown."""
+    return line_key(_MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line))
+
+
+def strip(text: str, markdown: str, boilerplate: Boilerplate) -> tuple[str, str, int]:
+    """Remove boilerplate lines from the text and the Markdown; never empty a document.
+
+    Returns the cleaned text, the cleaned Markdown and how many lines were removed.
+    """
+    lines = text.split("\n")
+    kept = [line for line in lines if line_key(line) not in boilerplate.lines]
+    if not any(line.strip() for line in kept):
+        return text, markdown, 0
+    md_lines = markdown.split("\n")
+    md_kept = [line for line in md_lines if not line.strip() or markdown_key(line) not in boilerplate.lines]
+    cleaned_md = re.sub(r"\n{3,}", "\n\n", "\n".join(md_kept)).strip()
+    return "\n".join(kept), cleaned_md, len(lines) - len(kept)

@@ -1,0 +1,85 @@
+"""Text and URL normalization, and the one content-hash function.
+
+Every hash is stored with ``NORMALIZER_VERSION``: a change of normalization is then
+visible in the warehouse instead of silently splitting duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import ftfy
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+NORMALIZER_VERSION = "1"
+
+# no-break and other exotic spaces -> space; soft hyphen and zero-width characters -> nothing
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_RUNS_OF_SPACE = re.compile(r" {2,}")
+
+# query parameters that identify a campaign or a click, never a page
+TRACKING_PARAMS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "igshid",
+    "ref_src",
+)
+
+
+def repair(text: str) -> str:
+    """Mojibake repaired and Unicode composed (NFC); typography (curly quotes) kept."""
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False) if text else text
+
+
+def _fold_spaces(line: str) -> str:
+    line = _INVISIBLE.sub("", line)
+    line = _SPACES.sub(" ", line)
+    return _RUNS_OF_SPACE.sub(" ", line).strip()
+
+
+def normalize_line(line: str) -> str:
+    """Repair, compose and fold the spaces of one line."""
+    return _fold_spaces(repair(line))
+
+
+def normalize_text(text: str) -> str:
+    """Normalize a text paragraph by paragraph: one paragraph a line, no blank lines."""
+    lines = (_fold_spaces(line) for line in repair(text).replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def line_key(line: str) -> str:
+    """The form under which a line is compared across pages (case and spacing folded)."""
+    return normalize_line(line).casefold()
+
+
+def content_hash(normalized_text: str) -> str:
+    """SHA-256 of the normalized text: the identity of a document's content."""
+    return hashlib.sha256(normalized_text.encode("utf-8")).hexdigest()
+
+
+def canonicalize(url: str) -> str:
+    """One canonical form per URL: tracking parameters and fragment dropped, host
+    lower-cased, default port removed, query sorted, percent-encoding normalized
+    (Cyrillic paths become their UTF-8 percent-encoding)."""
+    cleaned = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
+    parts = urlsplit(canonicalize_url(cleaned, keep_fragments=False))
+    netloc = parts.netloc.lower()
+    if (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
+        netloc = netloc.rsplit(":", 1)[0]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))

@@ -1,0 +1,78 @@
+"""Frozen records passed between pipeline stages: RawPage -> Article | Discard -> Document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One archived HTTP response, as read back from the WARC archive."""
+
+    source: str
+    url: str
+    body: bytes
+    content_type: str | None = None
+    fetched_at: datetime | None = None
+    status: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image of the article body: absolute URL (largest srcset candidate), alt text, caption."""
+
+    url: str
+    alt: str = ""
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What extraction found on one page, before site-level cleaning.
+
+    ``provenance`` names, per metadata field, the signal it came from
+    (``json-ld``, ``meta:article:published_time``, ``htmldate``, ...).
+    """
+
+    url: str
+    title: str
+    text: str
+    markdown: str
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    language_confidence: float | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    images: tuple[Image, ...] = ()
+    page_language: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Discard:
+    """A page that yields no article, with the reason (counted per run, stored)."""
+
+    url: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A normalized, boilerplate-stripped article with its content hash."""
+
+    source: str
+    url: str
+    article: Article
+    text: str
+    markdown: str
+    content_hash: str
+    normalizer_version: str
+    boilerplate_removed: int = 0
+    word_count: int = 0

@@ -1,0 +1,37 @@
+"""Records to and from JSON-safe dicts, for the staging files between pipeline tasks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from transforms.records import Article, Discard, Image
+
+_DATES = ("published_at", "modified_at")
+_TUPLES = ("authors", "categories", "tags")
+
+
+def to_dict(record: Article | Discard) -> dict[str, Any]:
+    """A JSON-safe dict with a ``kind`` field."""
+    data = asdict(record)
+    for name in _DATES:
+        if isinstance(data.get(name), datetime):
+            data[name] = data[name].isoformat()
+    data["kind"] = "article" if isinstance(record, Article) else "discard"
+    return data
+
+
+def from_dict(data: dict[str, Any]) -> Article | Discard:
+    """The record a ``to_dict`` produced."""
+    data = dict(data)
+    kind = data.pop("kind")
+    if kind == "discard":
+        return Discard(**data)
+    for name in _DATES:
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
+    for name in _TUPLES:
+        data[name] = tuple(data.get(name) or ())
+    data["images"] = tuple(Image(**image) for image in data.get("images") or ())
+    return Article(**data)

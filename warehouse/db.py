@@ -1,0 +1,79 @@
+"""Open the DuckDB warehouse and apply its numbered, forward-only migrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+MIGRATIONS = resources.files("warehouse") / "migrations"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL file of ``warehouse/migrations``."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """Every migration shipped, in order."""
+    found = []
+    for entry in MIGRATIONS.iterdir():
+        if entry.name.endswith(".sql"):
+            number, _, rest = entry.name.partition("_")
+            found.append(Migration(int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def applied(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Versions already applied (empty for a new file); never writes."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return set()
+    return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Migrations not applied yet."""
+    done = applied(con)
+    return [m for m in migrations() if m.version not in done]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Apply pending migrations, each in one transaction with the row that records it."""
+    con.execute(
+        "create table if not exists schema_migrations (version integer primary key, name varchar, applied_at timestamptz)"
+    )
+    todo = pending(con)
+    for migration in todo:
+        con.execute("begin transaction")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "insert into schema_migrations values (?, ?, ?)",
+                [migration.version, migration.name, datetime.now(UTC)],
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return todo
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse; a writable one is migrated to the current schema."""
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("set timezone = 'UTC'")
+    migrate(con)
+    return con

@@ -1,0 +1,336 @@
+"""Load one source's crawl of one run into the warehouse: one transaction, idempotent.
+
+Order inside the transaction: fetches and discards; extractions and the source's line
+counts (each distinct extracted text counted once); the source's boilerplate learned anew;
+documents cleaned, hashed and inserted by content hash; page versions; the run report row.
+Re-loading the same batch changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import duckdb
+import pyarrow as pa
+
+from transforms.boilerplate import MIN_DOCS, MIN_SHARE, count_lines, learn, line_hash
+from transforms.document import build_document
+from transforms.normalize import canonicalize, content_hash, normalize_text
+from transforms.records import Article, Discard, Document
+from transforms.serialize import to_dict
+from warehouse.queries import query
+
+TS = pa.timestamp("us", tz="UTC")
+LIST = pa.list_(pa.string())
+
+FETCH_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("role", pa.string()),
+        ("status", pa.int32()),
+        ("content_type", pa.string()),
+        ("bytes", pa.int64()),
+        ("elapsed_ms", pa.float64()),
+        ("fetched_at", TS),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("error", pa.string()),
+        ("warc_file", pa.string()),
+        ("warc_offset", pa.int64()),
+        ("lastmod", TS),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """Everything one source's crawl produced in one run, ready to load."""
+
+    run_id: str
+    source: str
+    fetches: list[dict[str, Any]]
+    records: list[Article | Discard]
+    crawl_stats: dict[str, Any] = field(default_factory=dict)
+    crawl_error: str | None = None
+    started_at: datetime | None = None
+    min_docs: int = MIN_DOCS
+    min_share: float = MIN_SHARE
+
+
+@dataclass
+class LoadReport:
+    """What loading one batch did: the per-run, per-source report row."""
+
+    run_id: str
+    source: str
+    status: str = "ok"
+    error: str | None = None
+    discovered: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    extracted: int = 0
+    discarded: int = 0
+    discard_reasons: dict[str, int] = field(default_factory=dict)
+    new_documents: int = 0
+    duplicates: int = 0
+    new_versions: int = 0
+    boilerplate_removed: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    crawl_stats: dict[str, Any] = field(default_factory=dict)
+
+    def row(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["discard_reasons"] = json.dumps(self.discard_reasons, sort_keys=True)
+        data["crawl_stats"] = json.dumps(self.crawl_stats, sort_keys=True, default=str)
+        return data
+
+
+def _ts(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None
+) -> None:
+    if not rows:
+        return
+    table = pa.Table.from_pylist(rows, schema=schema)
+    con.register("batch", table)
+    try:
+        con.execute(query(name))
+    finally:
+        con.unregister("batch")
+
+
+def _select(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    if not rows:
+        return []
+    con.register("batch", pa.Table.from_pylist(rows))
+    try:
+        return con.execute(query(name)).fetchall()
+    finally:
+        con.unregister("batch")
+
+
+def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
+    rows = []
+    for row in batch.fetches:
+        rows.append(
+            {
+                **{name: row.get(name) for name in FETCH_SCHEMA.names},
+                "run_id": batch.run_id,
+                "source": batch.source,
+                "fetched_at": _ts(row.get("fetched_at")),
+                "lastmod": _ts(row.get("lastmod")),
+            }
+        )
+    return rows
+
+
+def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
+    for row in batch.fetches:
+        if row.get("role") != "article":
+            continue
+        report.discovered += 1
+        status = row.get("status")
+        if status == 200:
+            report.fetched += 1
+        elif status == 304:
+            report.not_modified += 1
+        else:
+            report.failed += 1
+    if batch.fetches and not any(row.get("status") for row in batch.fetches):
+        report.status = "unreachable"
+        report.error = next((str(r["error"]) for r in batch.fetches if r.get("error")), "no response")
+    if batch.crawl_error:
+        report.status = "failed"
+        report.error = batch.crawl_error
+
+
+def _page_url(article: Article) -> str:
+    """A page's identity: its canonical URL when it stays on the page's own host."""
+    fetched = canonicalize(article.url)
+    if article.canonical_url and urlsplit(article.canonical_url).netloc == urlsplit(fetched).netloc:
+        return article.canonical_url
+    return fetched
+
+
+def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
+    """Count the lines of extracted texts the source has not counted before."""
+    by_hash = {content_hash(normalize_text(a.text)): a for a in articles}
+    known = {
+        row[0] for row in _select(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
+    }
+    fresh = [normalize_text(a.text) for h, a in sorted(by_hash.items()) if h not in known]
+    counts = count_lines(fresh)
+    _insert(
+        con,
+        "upsert_line_counts",
+        [
+            {"source": batch.source, "line_hash": line_hash(key), "line": key, "doc_count": n, "seen_at": now}
+            for key, n in sorted(counts.items())
+        ],
+    )
+    _insert(
+        con,
+        "insert_extractions",
+        [
+            {
+                "source": batch.source,
+                "url": a.url,
+                "raw_hash": content_hash(normalize_text(a.text)),
+                "run_id": batch.run_id,
+                "extracted_at": now,
+                "record": json.dumps(to_dict(a), ensure_ascii=False),
+            }
+            for a in articles
+        ],
+    )
+
+
+def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Any:
+    rows = con.execute(query("source_line_counts"), {"source": batch.source}).fetchall()
+    documents_row = con.execute(query("source_documents_count"), {"source": batch.source}).fetchone()
+    documents = int(documents_row[0]) if documents_row else 0
+    counts = {row[1]: row[2] for row in rows}
+    model = learn(batch.source, counts, documents, batch.min_docs, batch.min_share)
+    con.execute("delete from boilerplate_lines where source = ?", [batch.source])
+    _insert(
+        con,
+        "replace_boilerplate",
+        [
+            {
+                "source": batch.source,
+                "line_hash": row[0],
+                "line": row[1],
+                "doc_count": row[2],
+                "documents": documents,
+                "first_seen": row[3],
+                "last_seen": row[4],
+                "learned_run_id": batch.run_id,
+            }
+            for row in rows
+            if row[1] in model.lines
+        ],
+    )
+    return model
+
+
+def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str, Any]:
+    a = doc.article
+    return {
+        "doc_id": doc.content_hash,
+        "content_hash": doc.content_hash,
+        "normalizer_version": doc.normalizer_version,
+        "title": a.title,
+        "authors": list(a.authors),
+        "published_at": a.published_at,
+        "modified_at": a.modified_at,
+        "language": a.language,
+        "language_confidence": a.language_confidence,
+        "text": doc.text,
+        "markdown": doc.markdown,
+        "images": json.dumps([asdict(i) for i in a.images], ensure_ascii=False),
+        "categories": list(a.categories),
+        "tags": list(a.tags),
+        "canonical_url": a.canonical_url,
+        "site_name": a.site_name,
+        "description": a.description,
+        "word_count": doc.word_count,
+        "provenance": json.dumps(a.provenance, sort_keys=True),
+        "first_source": batch.source,
+        "first_url": _page_url(a),
+        "first_seen_at": now,
+        "first_run_id": batch.run_id,
+    }
+
+
+def _load_documents(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, docs: list[Document], report: LoadReport, now: datetime
+) -> None:
+    rows: dict[str, dict[str, Any]] = {}
+    for doc in sorted(docs, key=lambda d: _page_url(d.article)):
+        rows.setdefault(doc.content_hash, _document_row(doc, batch, now))
+    existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
+    report.new_documents = len(set(rows) - existing)
+    _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
+    pages: dict[str, Document] = {}
+    for doc in docs:
+        pages.setdefault(_page_url(doc.article), doc)
+    report.duplicates = len(pages) - report.new_documents
+    current = {
+        row[0]: (row[1], row[2])
+        for row in _select(con, "current_versions", [{"source": batch.source, "url": url} for url in pages])
+    }
+    versions = []
+    for url, doc in sorted(pages.items()):
+        version, doc_id = current.get(url, (0, None))
+        if doc_id == doc.content_hash:
+            continue
+        versions.append(
+            {
+                "source": batch.source,
+                "url": url,
+                "version": version + 1,
+                "doc_id": doc.content_hash,
+                "valid_from": now,
+                "run_id": batch.run_id,
+                "fetched_url": doc.url,
+            }
+        )
+    report.new_versions = sum(1 for v in versions if v["version"] > 1)
+    _insert(con, "close_versions", versions)
+    _insert(con, "insert_versions", versions)
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
+    """Load one source's batch in one transaction and return its report."""
+    now = datetime.now(UTC)
+    report = LoadReport(batch.run_id, batch.source, started_at=batch.started_at, crawl_stats=batch.crawl_stats)
+    _count_fetches(batch, report)
+    articles = [r for r in batch.records if isinstance(r, Article)]
+    discards = [r for r in batch.records if isinstance(r, Discard)]
+    report.extracted = len(articles)
+    report.discarded = len(discards)
+    report.discard_reasons = dict(sorted(Counter(d.reason for d in discards).items()))
+    con.execute("begin transaction")
+    try:
+        _insert(con, "insert_fetches", _fetch_rows(batch), FETCH_SCHEMA)
+        _insert(
+            con,
+            "insert_discards",
+            [
+                {"run_id": batch.run_id, "source": batch.source, "url": d.url, "reason": d.reason, "detail": d.detail}
+                for d in discards
+            ],
+        )
+        _learn_lines(con, batch, articles, now)
+        model = _relearn_boilerplate(con, batch)
+        docs = [build_document(batch.source, a, model) for a in articles]
+        report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
+        _load_documents(con, batch, docs, report, now)
+        report.finished_at = datetime.now(UTC)
+        _insert(con, "upsert_run_source", [report.row()])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return report

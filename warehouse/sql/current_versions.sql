@@ -1,0 +1,5 @@
+-- the current version of each page of the batch
+select p.url, p.version, p.doc_id
+from page_versions as p
+inner join batch as b on p.source = b.source and p.url = b.url
+where p.valid_to is null;

@@ -1,0 +1,1 @@
+select count(distinct raw_hash) from extractions where source = $source;

@@ -1,0 +1,2 @@
+insert or replace into run_sources by name
+select * from batch;
