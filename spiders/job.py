@@ -1,0 +1,116 @@
+"""The crawl job: one source's crawl parameters, read from and written to JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl-pipeline/trawl; news research crawler)"
+
+ArchivePages = bool | Literal["always"]
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """What to crawl and where to write; immutable, JSON round-trippable."""
+
+    source: str
+    home_url: str
+    out_dir: Path
+    run_id: str
+    allowed_domains: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    archive_pages: ArchivePages = True
+    max_pages: int = 5000
+    max_archive_depth: int = 3
+    polite: bool = True
+    download_delay: float = 1.0
+    concurrency_per_domain: int | None = None
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 30.0
+    known: Path | None = None
+    since: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            raise ValueError("job.source is empty")
+        parts = urlsplit(self.home_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"job.home_url is not an http(s) URL: {self.home_url!r}")
+        if self.archive_pages not in (True, False, "always"):
+            raise ValueError("job.archive_pages must be true, false or 'always'")
+        if self.max_pages < 0 or self.max_archive_depth < 0:
+            raise ValueError("job.max_pages and job.max_archive_depth must be >= 0")
+        if self.since is not None:
+            from spiders.discovery import parse_datetime
+
+            if parse_datetime(self.since) is None:
+                raise ValueError(f"job.since is not an ISO datetime: {self.since!r}")
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """Allowed hosts: the job's list, else home_url's host without a leading www."""
+        if self.allowed_domains:
+            return tuple(d.lower().strip(".") for d in self.allowed_domains)
+        host = (urlsplit(self.home_url).hostname or "").lower()
+        return (host.removeprefix("www."),)
+
+    @property
+    def effective_delay(self) -> float:
+        return self.download_delay if self.polite else 0.0
+
+    @property
+    def effective_concurrency(self) -> int:
+        if self.concurrency_per_domain is not None:
+            return max(1, self.concurrency_per_domain)
+        return 1 if self.polite else 16
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CrawlJob:
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"unknown job keys: {', '.join(unknown)}")
+        missing = sorted({"source", "home_url", "out_dir", "run_id"} - set(data))
+        if missing:
+            raise ValueError(f"missing job keys: {', '.join(missing)}")
+        kw: dict[str, Any] = dict(data)
+        kw["out_dir"] = Path(kw["out_dir"])
+        if kw.get("known") is not None:
+            kw["known"] = Path(kw["known"])
+        for key in ("allowed_domains", "sitemaps", "feeds"):
+            value = kw.get(key) or ()
+            if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"job.{key} must be a list of strings")
+            kw[key] = tuple(value)
+        for key in ("max_pages", "max_archive_depth"):
+            if key in kw and (isinstance(kw[key], bool) or not isinstance(kw[key], int)):
+                raise ValueError(f"job.{key} must be an integer")
+        kw["run_id"] = str(kw["run_id"])
+        return cls(**kw)
+
+    @classmethod
+    def from_json(cls, path: Path | str) -> CrawlJob:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("job file must hold a JSON object")
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    def to_json(self, path: Path | str) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
