@@ -19,8 +19,9 @@ from flows.sources import SourcesError, load_sources, select
 app = typer.Typer(
     help="trawl: scheduled scrape-and-ingest of news sites into a DuckDB warehouse.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+# tables stay readable when printed to a pipe or a CI log (no terminal width to measure)
+console = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 DbOption = Annotated[
     Path | None, typer.Option("--db", help="Warehouse file [default: $TRAWL_DB or data/trawl.duckdb].")

@@ -22,7 +22,7 @@ class CrawlResult:
     log_tail: str
 
 
-def write_job(source: Source, out_dir: Path, run_id: str) -> Path:
+def write_job(source: Source, out_dir: Path, run_id: str, known: str | None = None) -> Path:
     """The job file the spider reads: everything it needs, nothing from the environment."""
     out_dir.mkdir(parents=True, exist_ok=True)
     job = {
@@ -41,15 +41,16 @@ def write_job(source: Source, out_dir: Path, run_id: str) -> Path:
         "concurrency_per_domain": source.crawl.concurrency_per_domain if source.crawl.polite else 16,
         "user_agent": source.crawl.user_agent,
         "timeout": source.crawl.timeout,
+        "known": known,
     }
     path = out_dir / "job.json"
     path.write_text(json.dumps(job, indent=2), encoding="utf-8")
     return path
 
 
-def run_crawl(source: Source, out_dir: Path, run_id: str, timeout: float = 6 * 3600) -> CrawlResult:
+def run_crawl(source: Source, out_dir: Path, run_id: str, known: str | None = None, timeout: float = 6 * 3600) -> CrawlResult:
     """Crawl a source into ``out_dir``; the spider's log goes to ``crawl.log`` beside the archive."""
-    job = write_job(source, out_dir, run_id)
+    job = write_job(source, out_dir, run_id, known)
     log_path = out_dir / "crawl.log"
     with log_path.open("ab") as log:
         completed = subprocess.run(

@@ -22,8 +22,8 @@ from transforms.records import Article, Discard
 from transforms.serialize import from_dict, to_dict
 
 PAGE_TIMEOUT_S = 30
-# below this many pages a process pool costs more than it saves
-POOL_THRESHOLD = 24
+# pages a worker takes at a time
+CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,13 @@ def article_refs(out_dir: Path) -> list[PageRef]:
 
 
 def _results(refs: list[PageRef], workers: int) -> Iterator[dict[str, Any]]:
-    if len(refs) < POOL_THRESHOLD or workers <= 1:
-        yield from (extract_page(ref) for ref in refs)
+    """Always in worker processes: their main thread can arm SIGALRM for the page timeout
+    (Prefect runs tasks in threads, where signals cannot be used)."""
+    if not refs:
         return
+    workers = max(1, min(workers, -(-len(refs) // CHUNK)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield from pool.map(extract_page, refs, chunksize=8)
+        yield from pool.map(extract_page, refs, chunksize=CHUNK)
 
 
 def extract_crawl(out_dir: Path, workers: int | None = None) -> Path:

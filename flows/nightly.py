@@ -20,6 +20,7 @@ from flows.sources import Source, load_sources, select
 from spiders.archive import iter_manifest
 from warehouse.db import connect
 from warehouse.load import LoadReport, SourceBatch, load_batch
+from warehouse.read import known_validators
 
 VERSION = "0.1.0"
 
@@ -34,10 +35,10 @@ class CrawlFailed(RuntimeError):
     retry_delay_seconds=exponential_backoff(backoff_factor=5),
     retry_jitter_factor=0.2,
 )
-def crawl_source(source: Source, out_dir: str, run_id: str) -> CrawlResult:
+def crawl_source(source: Source, out_dir: str, run_id: str, known: str | None = None) -> CrawlResult:
     """Crawl one source with Scrapy in a subprocess and archive every response."""
     logger = get_run_logger()
-    result = run_crawl(source, Path(out_dir), run_id)
+    result = run_crawl(source, Path(out_dir), run_id, known)
     logger.info("scrapy stats for %s: %s", source.key, json.dumps(result.stats, sort_keys=True, default=str))
     if result.returncode != 0:
         raise CrawlFailed(f"crawl of {source.key} exited {result.returncode}:\n{result.log_tail}")
@@ -78,9 +79,16 @@ def load_source(
     return report
 
 
-def _begin(db: Path, run_id: str, sources: list[Source]) -> None:
+def _begin(db: Path, run_id: str, sources: list[Source], paths: settings.Paths) -> dict[str, str]:
+    """Record the run and its sources; write each source's known validators for conditional GETs."""
+    known_files = {}
     con = connect(db)
     try:
+        for s in sources:
+            known = paths.run_dir(s.key, run_id) / "known.json"
+            known.parent.mkdir(parents=True, exist_ok=True)
+            known.write_text(json.dumps(known_validators(con, s.key)), encoding="utf-8")
+            known_files[s.key] = str(known)
         now = datetime.now(UTC)
         con.execute("begin transaction")
         con.execute(
@@ -95,6 +103,7 @@ def _begin(db: Path, run_id: str, sources: list[Source]) -> None:
         con.execute("commit")
     finally:
         con.close()
+    return known_files
 
 
 def _finish(db: Path, run_id: str, reports: list[LoadReport]) -> str:
@@ -121,8 +130,8 @@ def nightly(
     paths = settings.resolve_paths(db, data_dir)
     run_id = settings.new_run_id()
     logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
-    _begin(paths.db, run_id, sources)
-    crawls = {s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id) for s in sources}
+    known = _begin(paths.db, run_id, sources, paths)
+    crawls = {s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id, known[s.key]) for s in sources}
     extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in sources}
     reports = []
     for s in sources:  # loads one at a time: DuckDB has one writer

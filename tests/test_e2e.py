@@ -1,0 +1,168 @@
+"""End to end: the demo sites on loopback, real Scrapy subprocesses, a real Prefect flow run, a real DuckDB file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from demo.sites import DemoSite, build_sites
+from flows.demo import DEMO_SOURCES, demo_sites
+from flows.nightly import nightly
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Night:
+    db: Path
+    data_dir: Path
+    sites: dict[str, DemoSite]
+    first: list[dict[str, Any]]
+    second: list[dict[str, Any]]
+    counts_after_first: dict[str, int]
+    server: Any
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]  # type: ignore[index]
+            for t in ("documents", "page_versions", "articles", "extractions")
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def night(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
+    base = tmp_path_factory.mktemp("e2e")
+    db, data_dir = base / "trawl.duckdb", base / "data"
+    with demo_sites() as server:
+        first = nightly(sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(data_dir))
+        counts = table_counts(db)
+        second = nightly(sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(data_dir))
+        yield Night(db, data_dir, build_sites(), first, second, counts, server)
+
+
+def query(night: Night, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(night.db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_source_ran_ok(night: Night) -> None:
+    assert [(r["source"], r["status"]) for r in night.first] == [("kprf_demo", "ok"), ("movimento_demo", "ok")]
+
+
+def test_exact_article_counts(night: Night) -> None:
+    kprf, movimento = night.sites["kprf_demo"].articles, night.sites["movimento_demo"].articles
+    republished = {a.republished_key for a in kprf if a.republished_key} & {
+        a.republished_key for a in movimento if a.republished_key
+    }
+    assert len(republished) == 1
+    pages = dict(query(night, "select source, count(*) from page_versions where valid_to is null group by 1"))
+    assert pages == {"kprf_demo": len(kprf), "movimento_demo": len(movimento)}
+    (total,) = query(night, "select count(*) from articles")[0]
+    assert total == len(kprf) + len(movimento) - 1
+    assert total >= 60
+
+
+def test_republished_article_is_stored_once_with_both_urls(night: Night) -> None:
+    rows = query(night, "select sources, urls from articles where len(sources) > 1")
+    assert len(rows) == 1
+    sources, urls = rows[0]
+    assert sources == ["kprf_demo", "movimento_demo"]
+    expected = {
+        night.server.urls[key].rstrip("/") + a.path
+        for key, site in night.sites.items()
+        for a in site.articles
+        if a.republished_key
+    }
+    assert set(urls) == expected
+
+
+def test_no_site_boilerplate_in_any_article(night: Night) -> None:
+    texts = query(night, "select source, url, text, markdown from articles")
+    for key, site in night.sites.items():
+        assert site.boilerplate, f"{key} declares no boilerplate to check"
+        for line in site.boilerplate:
+            leaked = [url for _, url, text, md in texts if line in text or line in (md or "")]
+            assert not leaked, f"{key} boilerplate {line!r} left in {leaked[:3]}"
+
+
+def test_every_article_body_is_present(night: Night) -> None:
+    by_url = {url: text for url, text in query(night, "select unnest(urls), text from articles")}
+    missing = []
+    for key, site in night.sites.items():
+        base = night.server.urls[key].rstrip("/")
+        for article in site.articles:
+            text = by_url.get(base + article.path)
+            assert text is not None, f"{base + article.path} not loaded"
+            missing += [(article.path, p[:40]) for p in article.paragraphs if " ".join(p.split()) not in text]
+    total = sum(len(a.paragraphs) for s in night.sites.values() for a in s.articles)
+    assert len(missing) / total <= 0.02, missing[:5]
+
+
+def test_languages_are_detected_on_the_text(night: Night) -> None:
+    by_url = {url: lang for url, lang in query(night, "select unnest(urls), language from articles")}
+    wrong = []
+    for key, site in night.sites.items():
+        base = night.server.urls[key].rstrip("/")
+        wrong += [(a.path, a.language, by_url.get(base + a.path)) for a in site.articles if by_url.get(base + a.path) != a.language]
+    assert not wrong
+    english = [a for a in night.sites["movimento_demo"].articles if a.language == "en"]
+    assert english, "the Portuguese demo site has English articles"
+
+
+def test_metadata_matches_the_ground_truth(night: Night) -> None:
+    rows = query(night, "select unnest(urls), title, authors, published_at from articles")
+    by_url = {url: (title, authors, published) for url, title, authors, published in rows}
+    for key, site in night.sites.items():
+        base = night.server.urls[key].rstrip("/")
+        for a in site.articles:
+            title, authors, published = by_url[base + a.path]
+            assert title == a.title
+            assert list(a.authors) == authors
+            assert published == a.published
+
+
+def test_second_run_adds_nothing(night: Night) -> None:
+    assert table_counts(night.db) == night.counts_after_first
+    assert sum(r["new_documents"] for r in night.second) == 0
+    assert sum(r["new_versions"] for r in night.second) == 0
+
+
+def test_second_run_uses_conditional_requests(night: Night) -> None:
+    for report in night.second:
+        assert report["not_modified"] == report["discovered"], report
+        assert report["fetched"] == 0
+
+
+def test_every_response_is_archived(night: Night) -> None:
+    rows = query(night, "select count(*), count(warc_file) from fetches where status is not null")
+    answered, archived = rows[0]
+    assert answered > 0 and answered == archived
+    for key in night.sites:
+        assert list((night.data_dir / "raw" / key).glob("*/crawl*.warc.gz"))
+
+
+def test_trawl_sql_prints_a_table(night: Night) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "sql", "select source, count(*) from articles group by 1 order by 1", "--db", str(night.db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "120"},
+    ).stdout
+    assert "kprf_demo" in out and "movimento_demo" in out and "┃" in out
