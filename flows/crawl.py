@@ -48,7 +48,9 @@ def write_job(source: Source, out_dir: Path, run_id: str, known: str | None = No
     return path
 
 
-def run_crawl(source: Source, out_dir: Path, run_id: str, known: str | None = None, timeout: float = 6 * 3600) -> CrawlResult:
+def run_crawl(
+    source: Source, out_dir: Path, run_id: str, known: str | None = None, timeout: float = 6 * 3600
+) -> CrawlResult:
     """Crawl a source into ``out_dir``; the spider's log goes to ``crawl.log`` beside the archive."""
     job = write_job(source, out_dir, run_id, known)
     log_path = out_dir / "crawl.log"

@@ -68,7 +68,10 @@ def test_load_strips_boilerplate_dedups_and_is_idempotent(tmp_path: Path) -> Non
 def test_same_text_on_two_sources_is_one_document_with_both_urls(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
     shared = "A joint statement of the left forces.\nSigned by many organizations."
-    a_items = [*articles("a.example", 8), Article(url="http://a.example/joint/", title="J", text=f"{shared}\n{CTA}", markdown=shared)]
+    a_items = [
+        *articles("a.example", 8),
+        Article(url="http://a.example/joint/", title="J", text=f"{shared}\n{CTA}", markdown=shared),
+    ]
     b_items = [Article(url="http://b.example/joint/", title="J", text=shared, markdown=shared)]
     load_batch(con, SourceBatch("run1", "a", fetch_rows(a_items), list(a_items)))
     report = load_batch(con, SourceBatch("run1", "b", fetch_rows(b_items), list(b_items)))

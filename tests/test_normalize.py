@@ -49,7 +49,9 @@ def test_canonicalize_cyrillic_paths_one_form() -> None:
     st.dictionaries(st.sampled_from(["a", "utm_source", "page", "fbclid", "q"]), st.text(max_size=6), max_size=3),
     st.text(max_size=5),
 )
-def test_canonicalize_is_idempotent(scheme: str, host: str, path: list[str], query: dict[str, str], fragment: str) -> None:
+def test_canonicalize_is_idempotent(
+    scheme: str, host: str, path: list[str], query: dict[str, str], fragment: str
+) -> None:
     from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
     url = f"{scheme}://{host}/" + "/".join(quote(p, safe="") for p in path)
@@ -61,3 +63,8 @@ def test_canonicalize_is_idempotent(scheme: str, host: str, path: list[str], que
     assert canonicalize(once) == once
     params = parse_qs(urlsplit(once).query, keep_blank_values=True)
     assert "utm_source" not in params and "fbclid" not in params and "#" not in once
+
+
+def test_content_hash_ignores_paragraph_layout_but_not_words() -> None:
+    assert content_hash("Byline – 11.08.2017\nFirst paragraph.") == content_hash("Byline – 11.08.2017 First paragraph.")
+    assert content_hash("one two") != content_hash("one three")

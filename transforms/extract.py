@@ -24,6 +24,23 @@ from transforms.records import Article, Discard, Image
 
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
+# Widgets that WordPress plugins and themes inject *inside* the article body: related posts
+# (Jetpack, YARPP, Contextual Related Posts), share bars (Sharedaddy, AddToAny), author
+# boxes. Named by their markup, never by their text, so the rule holds for any site.
+_WIDGET_MARKERS = (
+    "relatedposts",
+    "related-posts",
+    "related_posts",
+    "yarpp-related",
+    "crp_related",
+    "sharedaddy",
+    "addtoany",
+    "share-buttons",
+    "social-share",
+    "sharing-buttons",
+    "wp-block-social-links",
+)
+PRUNE_XPATH = "//*[" + " or ".join(f"contains(@class, '{m}') or contains(@id, '{m}')" for m in _WIDGET_MARKERS) + "]"
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 
 
@@ -37,6 +54,7 @@ def _main_text(tree: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
         include_formatting=True,
         include_tables=True,
         include_links=False,
+        prune_xpath=PRUNE_XPATH,
         with_metadata=False,
         deduplicate=False,
     )

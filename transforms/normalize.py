@@ -69,8 +69,11 @@ def line_key(line: str) -> str:
 
 
 def content_hash(normalized_text: str) -> str:
-    """SHA-256 of the normalized text: the identity of a document's content."""
-    return hashlib.sha256(normalized_text.encode("utf-8")).hexdigest()
+    """SHA-256 of the normalized text with every run of white space folded to one space:
+    the identity of a document's content. Paragraph breaks are folded too, because two
+    templates may cut the same text into paragraphs differently (a byline in its own
+    paragraph on one site, glued to the first one on another)."""
+    return hashlib.sha256(" ".join(normalized_text.split()).encode("utf-8")).hexdigest()
 
 
 def canonicalize(url: str) -> str:
