@@ -39,7 +39,8 @@ def crawl_source(source: Source, out_dir: str, run_id: str, known: str | None = 
     """Crawl one source with Scrapy in a subprocess and archive every response."""
     logger = get_run_logger()
     result = run_crawl(source, Path(out_dir), run_id, known)
-    logger.info("scrapy stats for %s: %s", source.key, json.dumps(result.stats, sort_keys=True, default=str))
+    logger.info("%s", result.stats.get("trawl/summary") or f"crawl of {source.key} finished")
+    logger.debug("scrapy stats for %s: %s", source.key, json.dumps(result.stats, sort_keys=True, default=str))
     if result.returncode != 0:
         raise CrawlFailed(f"crawl of {source.key} exited {result.returncode}:\n{result.log_tail}")
     return result
@@ -55,7 +56,13 @@ def extract_source(source: Source, crawl: CrawlResult) -> str:
 
 @task(task_run_name="load-{source.key}")
 def load_source(
-    source: Source, db: str, run_id: str, out_dir: str, extracted: str | None, error: str | None
+    source: Source,
+    db: str,
+    run_id: str,
+    out_dir: str,
+    extracted: str | None,
+    error: str | None,
+    started_at: str | None = None,
 ) -> LoadReport:
     """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
     folder = Path(out_dir)
@@ -67,6 +74,7 @@ def load_source(
         records=read_extracted(Path(extracted)) if extracted else [],
         crawl_stats=json.loads(stats_path.read_text()) if stats_path.exists() else {},
         crawl_error=error,
+        started_at=datetime.fromisoformat(started_at) if started_at else None,
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
     )
@@ -75,7 +83,8 @@ def load_source(
         report = load_batch(con, batch)
     finally:
         con.close()
-    get_run_logger().info("loaded %s: %s", source.key, json.dumps(report.row(), default=str))
+    counts = {k: v for k, v in report.row().items() if k not in ("crawl_stats", "run_id", "source")}
+    get_run_logger().info("loaded %s: %s", source.key, json.dumps(counts, default=str))
     return report
 
 
@@ -129,6 +138,7 @@ def nightly(
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
     paths = settings.resolve_paths(db, data_dir)
     run_id = settings.new_run_id()
+    started = datetime.now(UTC)
     logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
     known = _begin(paths.db, run_id, sources, paths)
     crawls = {s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id, known[s.key]) for s in sources}
@@ -141,7 +151,7 @@ def nightly(
         except Exception as failure:  # a failing source never stops the others
             extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
             logger.error("source %s failed: %s", s.key, error)
-        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error))
+        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
     status = _finish(paths.db, run_id, reports)
     publish_report(run_id, status, reports, str(paths.db))
     return [asdict(r) for r in reports]

@@ -61,10 +61,11 @@ def run(job: Any) -> int:
     stats["trawl/run_id"] = job.run_id
     if failures:
         stats["trawl/crash"] = failures[-1]
+    stats["trawl/summary"] = summary_line(job.source, stats)
     tmp = job.out_dir / "stats.json.tmp"
     tmp.write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, job.out_dir / "stats.json")
-    print(summary_line(job.source, stats), file=sys.stderr)
+    print(stats["trawl/summary"], file=sys.stderr)
     for tb in failures:
         print(tb, file=sys.stderr)
     if failures or stats.get("finish_reason") != "finished":

@@ -20,7 +20,18 @@ def test_key_and_url_are_enough(tmp_path: Path) -> None:
         )
         db = tmp_path / "w.duckdb"
         result = subprocess.run(
-            [sys.executable, "-m", "flows.cli", "run", "--sources", str(sources), "--db", str(db), "--data-dir", str(tmp_path)],
+            [
+                sys.executable,
+                "-m",
+                "flows.cli",
+                "run",
+                "--sources",
+                str(sources),
+                "--db",
+                str(db),
+                "--data-dir",
+                str(tmp_path),
+            ],
             capture_output=True,
             text=True,
             timeout=900,

@@ -190,6 +190,20 @@ final as (
 )
 select * from final;
 
+-- every URL a document was seen at, with its version history: one row per page version
+create view document_urls as
+select
+    doc_id,
+    source,
+    url,
+    fetched_url,
+    version,
+    valid_from,
+    valid_to,
+    valid_to is null as is_current,
+    run_id
+from page_versions;
+
 -- the boilerplate learned for each source at its last load, as applied
 create view boilerplate as
 select source, line, doc_count, documents, round(doc_count / documents, 3) as share, first_seen, last_seen, learned_run_id
