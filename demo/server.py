@@ -76,10 +76,20 @@ class RequestLog(list[RequestRecord]):
 class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, owner: DemoServer, site_key: str) -> None:
+    def __init__(self, owner: DemoServer, site_key: str, port: int = 0) -> None:
         self.owner = owner
         self.site_key = site_key
-        super().__init__((HOST, 0), _Handler)
+        super().__init__((HOST, port), _Handler)
+
+
+def _bind(owner: DemoServer, site_key: str, preferred: int) -> _SiteHTTPServer:
+    """Bind the preferred port when it is free (stable URLs across demo runs), else any free port."""
+    if preferred:
+        try:
+            return _SiteHTTPServer(owner, site_key, preferred)
+        except OSError:
+            pass
+    return _SiteHTTPServer(owner, site_key)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -119,12 +129,19 @@ class DemoServer:
 
     ``down``: site keys whose server is not started (connection refused), though a URL is still reported.
     ``broken``: site keys whose article pages lose their body (entry-content empty or missing).
+    ``ports``: preferred ports per site key, used when free (``trawl demo`` keeps its URLs stable
+    from one run to the next this way); any free port otherwise.
     """
 
     def __init__(
-        self, night: int = 1, down: frozenset[str] = frozenset(), broken: frozenset[str] = frozenset()
+        self,
+        night: int = 1,
+        down: frozenset[str] = frozenset(),
+        broken: frozenset[str] = frozenset(),
+        ports: dict[str, int] | None = None,
     ) -> None:
         self.night = night
+        self.ports = dict(ports or {})
         self.down = frozenset(down)
         self.broken = frozenset(broken)
         self.urls: dict[str, str] = {}
@@ -148,7 +165,7 @@ class DemoServer:
             raise ValueError(f"unknown demo site(s): {sorted(unknown)}")
         for key in self.sites:
             if key not in self.down:
-                self._servers[key] = _SiteHTTPServer(self, key)
+                self._servers[key] = _bind(self, key, self.ports.get(key, 0))
         live = {srv.server_address[1] for srv in self._servers.values()}
         for key in self.sites:
             port = self._servers[key].server_address[1] if key in self._servers else _unused_port(live)

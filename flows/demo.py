@@ -10,6 +10,9 @@ from typing import Any
 from flows.settings import PROJECT_ROOT, Paths
 
 DEMO_SOURCES = PROJECT_ROOT / "demo" / "sources.toml"
+# `trawl demo` asks for these ports first so that a second demo run sees the same URLs
+# (and gets 304s for them); the tests take any free port.
+DEMO_PORTS = {"kprf_demo": 8701, "movimento_demo": 8702}
 
 
 def url_variable(site_key: str) -> str:
@@ -19,12 +22,15 @@ def url_variable(site_key: str) -> str:
 
 @contextmanager
 def demo_sites(
-    night: int = 1, down: frozenset[str] = frozenset(), broken: frozenset[str] = frozenset()
+    night: int = 1,
+    down: frozenset[str] = frozenset(),
+    broken: frozenset[str] = frozenset(),
+    ports: dict[str, int] | None = None,
 ) -> Iterator[Any]:
     """Serve the demo sites and export their URLs for ``demo/sources.toml``."""
     from demo.server import DemoServer
 
-    with DemoServer(night=night, down=down, broken=broken) as server:
+    with DemoServer(night=night, down=down, broken=broken, ports=ports) as server:
         saved = {}
         for key, url in server.urls.items():
             saved[url_variable(key)] = os.environ.get(url_variable(key))
@@ -43,5 +49,5 @@ def run_demo(paths: Paths, night: int = 1) -> list[dict[str, Any]]:
     """One nightly run over the demo sites into ``paths``."""
     from flows.nightly import nightly
 
-    with demo_sites(night=night):
+    with demo_sites(night=night, ports=DEMO_PORTS):
         return nightly(sources_file=str(DEMO_SOURCES), db=str(paths.db), data_dir=str(paths.data_dir))
