@@ -121,10 +121,11 @@ class SitemapEntry:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One feed item: its link and the item's updated/published time (ISO UTC) if any."""
+    """One feed item: its link, its updated (else published) time and its published time (ISO UTC)."""
 
     link: str
     updated: str | None
+    published: str | None = None
 
 
 def clean_url(url: str, base: str | None = None) -> str | None:
@@ -285,7 +286,9 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry] | None:
             continue
         stamp = e.get("updated_parsed") or e.get("published_parsed")
         updated = datetime.fromtimestamp(calendar.timegm(stamp), UTC).isoformat() if stamp else None
-        entries.append(FeedEntry(link=urljoin(url, link), updated=updated))
+        issued = e.get("published_parsed")
+        published = datetime.fromtimestamp(calendar.timegm(issued), UTC).isoformat() if issued else None
+        entries.append(FeedEntry(link=urljoin(url, link), updated=updated, published=published))
     return entries
 
 

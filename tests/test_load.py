@@ -86,9 +86,16 @@ def test_changed_content_makes_a_new_version_and_keeps_the_old(tmp_path: Path) -
     load_batch(con, SourceBatch("run1", "a", fetch_rows(items), list(items)))
     edited = articles("a.example", 1, extra="\nA new paragraph added later.")
     report = load_batch(con, SourceBatch("run2", "a", fetch_rows(edited), list(edited)))
-    assert report.new_versions == 1 and report.new_documents == 1
+    # an edited page is a new version (its new text a new row of documents), not a new document
+    assert report.new_versions == 1 and report.new_documents == 0
+    assert count(con, "select count(*) from documents") == 7
     rows = con.execute(
         "select version, valid_to is null from page_versions where url = 'http://a.example/post-0/' order by version"
     ).fetchall()
     assert rows == [(1, False), (2, True)]
     assert count(con, "select count(*) from articles") == 6
+    diff, added, removed = con.execute(
+        "select diff, added, removed from versions where url = 'http://a.example/post-0/' and version = 2"
+    ).fetchone() or ("", 0, 0)
+    assert (added, removed) == (1, 0)
+    assert "+A new paragraph added later." in diff.splitlines()

@@ -15,12 +15,13 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
+from transforms.dates import PUBLISHED, settle
 from transforms.decode import decode_html
 from transforms.images import ImageIndex, index_images
 from transforms.language import detect_language
 from transforms.metadata import Found, find_metadata, parse_datetime
 from transforms.normalize import canonicalize, normalize_line, normalize_text
-from transforms.records import Article, Discard, Image
+from transforms.records import Article, Discard, Hints, Image
 
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
@@ -90,9 +91,9 @@ def _rewrite_images(markdown: str, images: ImageIndex) -> tuple[str, tuple[Image
     return _MD_IMAGE.sub(replace, markdown), tuple(found.values())
 
 
-def _dates(tree: lxml_html.HtmlElement, url: str, found: Found) -> None:
+def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints) -> None:
     """Fall back to htmldate's heuristics only for article pages without a structured date."""
-    if found.published_at or found.not_article:
+    if found.published_at or found.not_article or any(field == PUBLISHED for field, _, _ in hints.dates):
         return
     guess = htmldate.find_date(
         tree,
@@ -104,8 +105,24 @@ def _dates(tree: lxml_html.HtmlElement, url: str, found: Found) -> None:
     found.set("published_at", parse_datetime(guess), "htmldate")
 
 
-def extract_article(html: bytes | str, url: str, content_type: str | None = None) -> Article | Discard:
-    """Extract the article of one page, or say why there is none."""
+def _authoritative(found: Found, hints: Hints) -> None:
+    """An authoritative record (the WordPress REST API) overrides what the page itself says."""
+    for name in ("authors", "categories", "tags"):
+        value = getattr(hints, name)
+        if value:
+            setattr(found, name, value)
+            found.provenance[name] = f"{hints.signal}:{name}"
+
+
+def extract_article(
+    html: bytes | str, url: str, content_type: str | None = None, hints: Hints | None = None
+) -> Article | Discard:
+    """Extract the article of one page, or say why there is none.
+
+    ``hints`` carry what the crawl knew beyond the HTML: the fetch time (the reference of the
+    date sanity rules; now when unknown), discovery dates and the REST API record.
+    """
+    hints = hints or Hints()
     text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
     if not text_html.strip():
         return Discard(url, "empty_page")
@@ -115,7 +132,8 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         return Discard(url, "unparseable_html", str(error)[:200])
     found = find_metadata(tree, url)
     images = index_images(tree, url)
-    _dates(tree, url, found)
+    _dates(tree, url, found, hints)
+    _authoritative(found, hints)
     extracted = _main_text(tree, url)
     if extracted is None:
         return Discard(url, "no_main_text")
@@ -125,7 +143,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
         return Discard(url, reason, f"{len(plain)} characters of main text")
-    if found.not_article and not found.published_at:
+    if found.not_article and not found.published_at and not any(f == PUBLISHED for f, _, _ in hints.dates):
         return Discard(
             url,
             "not_article",
@@ -133,18 +151,22 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         )
     markdown, image_records = _rewrite_images(markdown, images)
     language, confidence = detect_language(plain)
-    provenance = dict(found.provenance)
+    provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
     if language:
         provenance["language"] = "py3langid:text"
-    now = datetime.now(UTC)
+    dates = settle([*hints.dates, *found.dates], hints.fetched_at or datetime.now(UTC))
+    if dates.published_signal:
+        provenance["published_at"] = dates.published_signal
+    if dates.modified_signal:
+        provenance["modified_at"] = dates.modified_signal
     return Article(
         url=url,
         title=found.title or "",
         text=plain,
         markdown=markdown,
         authors=found.authors,
-        published_at=found.published_at if found.published_at and found.published_at <= now else None,
-        modified_at=found.modified_at if found.modified_at and found.modified_at <= now else None,
+        published_at=dates.published_at,
+        modified_at=dates.modified_at,
         language=language,
         language_confidence=confidence,
         canonical_url=canonicalize(found.canonical_url) if found.canonical_url else canonicalize(url),
@@ -155,6 +177,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         images=image_records,
         page_language=found.page_language,
         provenance=provenance,
+        date_issues=dates.issues,
     )
 
 

@@ -2,8 +2,9 @@
 
 Order inside the transaction: fetches and discards; extractions and the source's line
 counts (each distinct extracted text counted once); the source's boilerplate learned anew;
-documents cleaned, hashed and inserted by content hash; page versions; the run report row.
-Re-loading the same batch changes nothing.
+documents cleaned, hashed and inserted by content hash; page versions (with the diff from
+the version before); the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API
+names; rejected dates; the run report row. Re-loading the same batch changes nothing.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ import duckdb
 import pyarrow as pa
 
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, count_lines, learn, line_hash
+from transforms.diff import text_diff
 from transforms.document import build_document
+from transforms.frontier import Revisit
 from transforms.normalize import canonicalize, content_hash, normalize_text
 from transforms.records import Article, Discard, Document
 from transforms.serialize import to_dict
+from warehouse.frontier import PageResult, final_rows, observations, update_frontier
 from warehouse.queries import query
 
 TS = pa.timestamp("us", tz="UTC")
@@ -63,6 +67,9 @@ class SourceBatch:
     started_at: datetime | None = None
     min_docs: int = MIN_DOCS
     min_share: float = MIN_SHARE
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    rest_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    revisit: Revisit = field(default_factory=Revisit)
 
 
 @dataclass
@@ -84,6 +91,9 @@ class LoadReport:
     duplicates: int = 0
     new_versions: int = 0
     boilerplate_removed: int = 0
+    gone: int = 0
+    not_due: int = 0
+    dates_rejected: int = 0
     started_at: datetime | None = None
     finished_at: datetime | None = None
     crawl_stats: dict[str, Any] = field(default_factory=dict)
@@ -132,7 +142,7 @@ def _select(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]
 
 def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
     rows = []
-    for row in batch.fetches:
+    for row in final_rows(batch.fetches):
         rows.append(
             {
                 **{name: row.get(name) for name in FETCH_SCHEMA.names},
@@ -146,7 +156,7 @@ def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
 
 
 def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
-    for row in batch.fetches:
+    for row in final_rows(batch.fetches):
         if row.get("role") != "article":
             continue
         report.discovered += 1
@@ -160,6 +170,9 @@ def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
     if batch.fetches and not any(row.get("status") for row in batch.fetches):
         report.status = "unreachable"
         report.error = next((str(r["error"]) for r in batch.fetches if r.get("error")), "no response")
+    if batch.crawl_stats.get("finish_reason") == "blocked":
+        report.status = "blocked"
+        report.error = str(batch.crawl_stats.get("trawl/blocked") or "the site answered 403 Forbidden")
     if batch.crawl_error:
         report.status = "failed"
         report.error = batch.crawl_error
@@ -266,25 +279,50 @@ def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str,
 def _load_documents(
     con: duckdb.DuckDBPyConnection, batch: SourceBatch, docs: list[Document], report: LoadReport, now: datetime
 ) -> None:
+    """Documents by content hash, then one outcome per page: new, duplicate, unchanged or a new version."""
     rows: dict[str, dict[str, Any]] = {}
     for doc in sorted(docs, key=lambda d: _page_url(d.article)):
         rows.setdefault(doc.content_hash, _document_row(doc, batch, now))
     existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
-    report.new_documents = len(set(rows) - existing)
     _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
     pages: dict[str, Document] = {}
     for doc in docs:
         pages.setdefault(_page_url(doc.article), doc)
-    report.duplicates = len(pages) - report.new_documents
     current = {
         row[0]: (row[1], row[2])
         for row in _select(con, "current_versions", [{"source": batch.source, "url": url} for url in pages])
     }
-    versions = []
+    stored = set(existing)
+    versions, diffs = [], []
+    report.new_documents = report.duplicates = report.new_versions = 0
+    previous_texts = dict(
+        _select(con, "document_texts", [{"doc_id": doc_id} for _, doc_id in current.values() if doc_id])
+    )
     for url, doc in sorted(pages.items()):
         version, doc_id = current.get(url, (0, None))
         if doc_id == doc.content_hash:
             continue
+        if version == 0:
+            if doc.content_hash in stored:
+                report.duplicates += 1
+            else:
+                report.new_documents += 1
+        else:
+            report.new_versions += 1
+            change = text_diff(
+                previous_texts.get(doc_id, ""), doc.text, f"{url} (version {version})", f"{url} (version {version + 1})"
+            )
+            diffs.append(
+                {
+                    "source": batch.source,
+                    "url": url,
+                    "version": version + 1,
+                    "diff": change.diff,
+                    "added": change.added,
+                    "removed": change.removed,
+                }
+            )
+        stored.add(doc.content_hash)
         versions.append(
             {
                 "source": batch.source,
@@ -296,9 +334,53 @@ def _load_documents(
                 "fetched_url": doc.url,
             }
         )
-    report.new_versions = sum(1 for v in versions if v["version"] > 1)
     _insert(con, "close_versions", versions)
     _insert(con, "insert_versions", versions)
+    _insert(con, "insert_version_diffs", diffs)
+
+
+def _page_results(batch: SourceBatch, docs: list[Document], discards: list[Discard]) -> dict[str, PageResult]:
+    """Per fetched URL (final URL): the content it held, for the frontier."""
+    results = {d.url: PageResult(d.content_hash, _page_url(d.article), d.article.published_at, False) for d in docs}
+    for discard in discards:
+        transient = discard.reason in ("timeout", "extraction_error")
+        results.setdefault(discard.url, PageResult(None, None, None, not transient))
+    return results
+
+
+def _load_frontier(
+    con: duckdb.DuckDBPyConnection,
+    batch: SourceBatch,
+    docs: list[Document],
+    discards: list[Discard],
+    report: LoadReport,
+    now: datetime,
+) -> None:
+    complete = bool(batch.crawl_stats.get("trawl/inventory_complete"))
+    found = observations(
+        final_rows(batch.fetches), batch.candidates, _page_results(batch, docs, discards), complete, now
+    )
+    counts = update_frontier(con, batch.source, found, batch.candidates, complete, batch.revisit)
+    report.gone, report.not_due = counts.gone, counts.not_due
+    _insert(
+        con,
+        "upsert_rest_terms",
+        [
+            {"source": batch.source, "kind": kind, "id": int(ident), "name": name, "seen_at": now}
+            for kind, names in sorted(batch.rest_names.items())
+            for ident, name in sorted(names.items())
+        ],
+    )
+
+
+def _load_date_issues(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article]) -> int:
+    rows = [
+        {"run_id": batch.run_id, "source": batch.source, "url": a.url, "issue": issue}
+        for a in articles
+        for issue in a.date_issues
+    ]
+    _insert(con, "insert_date_issues", rows)
+    return len(rows)
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
@@ -327,6 +409,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
         docs = [build_document(batch.source, a, model) for a in articles]
         report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
         _load_documents(con, batch, docs, report, now)
+        _load_frontier(con, batch, docs, discards, report, now)
+        report.dates_rejected = _load_date_issues(con, batch, articles)
         report.finished_at = datetime.now(UTC)
         _insert(con, "upsert_run_source", [report.row()])
         con.execute("commit")
