@@ -70,6 +70,8 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
         "failed",
         "new_documents",
         "duplicates",
+        "new_versions",
+        "gone",
         "discarded",
         "boilerplate_removed",
     ]

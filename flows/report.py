@@ -18,6 +18,9 @@ COLUMNS = (
     "new_documents",
     "duplicates",
     "new_versions",
+    "gone",
+    "not_due",
+    "dates_rejected",
     "boilerplate_removed",
 )
 
