@@ -58,3 +58,10 @@ def loaded_reports(con: duckdb.DuckDBPyConnection, run_id: str) -> list[LoadRepo
         data["crawl_stats"] = json.loads(data.get("crawl_stats") or "{}")
         reports.append(LoadReport(**data))
     return reports
+
+
+def page_history(con: duckdb.DuckDBPyConnection, url: str, canonical: str) -> list[dict[str, Any]]:
+    """The versions of the page at ``url`` (as given or canonicalized), with their diffs and the page's state."""
+    cursor = con.execute(query("page_history"), {"url": url, "canonical": canonical})
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
