@@ -336,6 +336,7 @@ class TrawlSpider(Spider):
         if engine is not None:
             for slot in engine.downloader.slots.values():
                 slot.delay = max(slot.delay, delay)
+                slot.jitter = 0.0  # Scrapy's ±50% randomization would go below the Crawl-delay
         self.download_delay = max(getattr(self, "download_delay", 0.0), delay)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("trawl/robots_crawl_delay", delay)
