@@ -284,9 +284,10 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry] | None:
             link = next((a for a in alts if a), None)
         if not link:
             continue
-        stamp = e.get("updated_parsed") or e.get("published_parsed")
+        # dict.get: feedparser's own get() maps a missing updated to published, with a warning
+        issued = dict.get(e, "published_parsed")
+        stamp = dict.get(e, "updated_parsed") or issued
         updated = datetime.fromtimestamp(calendar.timegm(stamp), UTC).isoformat() if stamp else None
-        issued = e.get("published_parsed")
         published = datetime.fromtimestamp(calendar.timegm(issued), UTC).isoformat() if issued else None
         entries.append(FeedEntry(link=urljoin(url, link), updated=updated, published=published))
     return entries
