@@ -67,6 +67,7 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
         "discovered",
         "fetched",
         "not_modified",
+        "not_due",
         "failed",
         "new_documents",
         "duplicates",

@@ -33,8 +33,8 @@ class Candidate:
     url: str
     via: list[str] = field(default_factory=list)
     lastmod: str | None = None
-    lastmod_via: str | None = None  # rest | sitemap | feed
-    listed: bool = False  # in a sitemap of this crawl
+    lastmod_via: str | None = None  # rest | sitemap | news | feed
+    listed: bool = False  # in a sitemap of this crawl (news sitemaps, which list only recent posts, excepted)
     discovered: bool = True  # False: requested only because the frontier said so
     decision: str | None = None
     hints: dict[str, str] = field(default_factory=dict)

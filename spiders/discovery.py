@@ -113,10 +113,11 @@ _TAXONOMY_SITEMAP = re.compile(
 
 @dataclass(frozen=True)
 class SitemapEntry:
-    """One <url> or <sitemap> entry: location and lastmod as found (may be None)."""
+    """One <url> or <sitemap> entry: location and lastmod as found (may be None); ``news``: a Google News entry."""
 
     loc: str
     lastmod: str | None
+    news: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,9 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
         if kind not in ("sitemapindex", "urlset"):
             return "", []
         entries = [
-            SitemapEntry(loc=d["loc"].strip(), lastmod=(d.get("lastmod") or None)) for d in sitemap if d.get("loc")
+            SitemapEntry(loc=d["loc"].strip(), lastmod=(d.get("lastmod") or None), news="news" in d)
+            for d in sitemap
+            if d.get("loc")
         ]
     except (lxml.etree.LxmlError, StopIteration, ValueError):
         return "", []

@@ -210,8 +210,10 @@ class TrawlSpider(Spider):
             return
         key = canonical_url(cleaned)
         cand = self._cands.get(key)
+        known = self._known.get(key)
         if cand is None:
-            cand = self._cands[key] = Candidate(url=cleaned, discovered=not force)
+            # one spelling per page: the frontier's, else the first one found (percent-encoding varies)
+            cand = self._cands[key] = Candidate(url=str(known["url"]) if known else cleaned, discovered=not force)
             if not force:
                 self._candidates += 1
                 self._inc(f"trawl/candidates/{via.split(':', 1)[0]}")
@@ -226,7 +228,6 @@ class TrawlSpider(Spider):
             return
         if cand.decision in (ARCHIVED, DUPLICATE, OVER_BUDGET):
             return
-        known = self._known.get(key)
         if key in self._archived:
             cand.decision = ARCHIVED
             self._inc("trawl/candidates/archived_earlier")
@@ -242,7 +243,7 @@ class TrawlSpider(Spider):
             return
         prio = PRIO_FEED_ITEM if via.startswith(("feed:", "rest:")) else PRIO_ARTICLE
         req = self._request(
-            cleaned,
+            cand.url,
             role="article",
             callback=self.parse_article,
             depth=depth,
@@ -420,9 +421,9 @@ class TrawlSpider(Spider):
                     self._inc("trawl/candidates/skipped_since")
                     continue
                 hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else None
-                yield from self._article(
-                    entry.loc, via=via, depth=depth, lastmod=entry.lastmod, kind="sitemap", hints=hints
-                )
+                # a news sitemap lists only the last days: its URLs are not the inventory of the site
+                kind = "news" if entry.news else "sitemap"
+                yield from self._article(entry.loc, via=via, depth=depth, lastmod=entry.lastmod, kind=kind, hints=hints)
         else:
             if response.status == 200:
                 self._inc("trawl/sitemaps/invalid")
