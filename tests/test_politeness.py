@@ -1,4 +1,5 @@
-"""Politeness on a scripted loopback server: Crawl-delay, Retry-After (429, 503), capped backoff, 403 -> blocked."""
+"""Politeness on a scripted loopback server: Crawl-delay, Retry-After (429, 503), capped backoff, 403 -> blocked,
+and the per-run page budget."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from typing import Any
 import pytest
 
 from spiders.archive import iter_manifest
+from spiders.candidates import read_candidates
 from spiders.politeness import backoff_seconds, retry_after_seconds
 from transforms.records import Article
 from warehouse.db import connect
 from warehouse.load import SourceBatch, load_batch
+from warehouse.read import frontier_snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 Answer = tuple[int, dict[str, str], bytes]
@@ -201,3 +204,26 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("Sun, 01 Nov 2026 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("Sun, 01 Nov 2026 11:00:00 GMT", now) == 0.0
     assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
+
+
+def test_the_page_budget_leaves_the_rest_due_for_the_next_run(serve: Any, tmp_path: Path) -> None:
+    script = Script({f"/p{i}/": [OK] for i in range(5)})
+    home = serve(script)
+    (tmp_path / "one").mkdir()
+    code, rows, stats, _ = crawl(tmp_path / "one", home, max_pages=2)
+    assert code == 0 and stats["trawl/candidates/over_budget"] == 3
+    first = {p for _, p in script.articles()}
+    assert len(first) == 2
+    con = connect(tmp_path / "w.duckdb")
+    candidates = read_candidates(tmp_path / "one" / "out")
+    load_batch(con, SourceBatch("r1", "polite", rows, [], crawl_stats=stats, candidates=candidates))
+    known = frontier_snapshot(con, "polite", datetime.now(UTC) + timedelta(hours=1))
+    assert sorted(v["due"] for v in known.values()) == [False, False, True, True, True]
+    path = tmp_path / "known.json"
+    path.write_text(json.dumps(known), encoding="utf-8")
+    (tmp_path / "two").mkdir()
+    code, rows, _, _ = crawl(tmp_path / "two", home, run_id="r2", known=str(path))
+    assert code == 0
+    second = {p for _, p in script.articles()} - first
+    assert second == {f"/p{i}/" for i in range(5)} - first  # the three left over, and not the two fetched
+    assert len([p for _, p in script.articles()]) == 5

@@ -28,33 +28,47 @@ create table frontier (
     primary key (source, url)
 );
 
--- warehouses loaded before this migration: their article pages join the frontier, with validators
+-- warehouses loaded before this migration: their article pages join the frontier, with the
+-- validators of their newest full answer (so the next crawl still asks conditionally)
 insert into frontier (source, url, state, first_seen_at, last_fetched_at, last_status, etag, last_modified)
-with ranked as (
+with answered as (
     select
         source,
         url,
         status,
-        etag,
-        last_modified,
         fetched_at,
         min(fetched_at) over (partition by source, url) as first_fetched_at,
         row_number() over (partition by source, url order by fetched_at desc) as newest
     from fetches
     where role = 'article' and status is not null
 ),
-final as (
+validators as (
     select
         source,
         url,
-        case when status in (404, 410) then 'gone' when status between 200 and 399 then 'live' else 'failing' end,
-        first_fetched_at,
-        fetched_at,
-        status,
         etag,
-        last_modified
-    from ranked
-    where newest = 1
+        last_modified,
+        row_number() over (partition by source, url order by fetched_at desc) as newest
+    from fetches
+    where role = 'article' and status = 200
+),
+final as (
+    select
+        a.source,
+        a.url,
+        case
+            when a.status in (404, 410) then 'gone'
+            when a.status between 200 and 399 then 'live'
+            else 'failing'
+        end,
+        a.first_fetched_at,
+        a.fetched_at,
+        a.status,
+        v.etag,
+        v.last_modified
+    from answered as a
+    left join validators as v on v.source = a.source and v.url = a.url and v.newest = 1
+    where a.newest = 1
 )
 select * from final;
 
