@@ -61,18 +61,9 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "tabl
 
 
 def print_reports(reports: list[dict[str, Any]]) -> None:
-    columns = [
-        "source",
-        "status",
-        "discovered",
-        "fetched",
-        "not_modified",
-        "failed",
-        "new_documents",
-        "duplicates",
-        "discarded",
-        "boilerplate_removed",
-    ]
+    from flows.report import COLUMNS
+
+    columns = list(COLUMNS)
     print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
     for r in reports:
         if r["status"] != "ok":
@@ -215,20 +206,18 @@ def migrate(
 
 
 @app.command("demo-server")
-def demo_server(night: Annotated[int, typer.Option(help="Which night's content to serve.")] = 1) -> None:
+def demo_server(
+    night: Annotated[int, typer.Option(help="Which night's content to serve (1 or 2).")] = 1,
+    down: Annotated[list[str] | None, typer.Option(help="Site key to leave unreachable (repeatable).")] = None,
+    broken: Annotated[list[str] | None, typer.Option(help="Site key whose articles lose their body.")] = None,
+) -> None:
     """Serve the bundled demo sites on loopback until interrupted."""
-    import time
+    from demo.server import main as serve_demo
 
-    from demo.server import DemoServer
-
-    with DemoServer(night=night) as server:
-        for key, url in server.urls.items():
-            console.print(f"{key}: {url}")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    args = ["--night", str(night)]
+    args += [arg for key in down or [] for arg in ("--down", key)]
+    args += [arg for key in broken or [] for arg in ("--broken", key)]
+    serve_demo(args)
 
 
 if __name__ == "__main__":
