@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import ftfy
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"  # 2: full-width CJK punctuation kept
 
 # no-break and other exotic spaces -> space; soft hyphen and zero-width characters -> nothing
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
@@ -42,8 +42,11 @@ TRACKING_PARAMS = (
 
 
 def repair(text: str) -> str:
-    """Mojibake repaired and Unicode composed (NFC); typography (curly quotes) kept."""
-    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False) if text else text
+    """Mojibake repaired and Unicode composed (NFC); typography (curly quotes) and character
+    widths kept (narrowing would turn Chinese and Japanese full-width punctuation into ASCII)."""
+    if not text:
+        return text
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_character_width=False)
 
 
 def _fold_spaces(line: str) -> str:
