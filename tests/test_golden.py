@@ -9,6 +9,7 @@ New pages are recorded with ``python -m tests.golden.record``.
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,15 @@ def test_golden_page(page: Path, update_golden: bool) -> None:
         write_expected(page)
     expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
     got = extracted(page)
-    differing = {k: (expected.get(k), got.get(k)) for k in sorted(expected.keys() | got.keys())}
-    differing = {k: v for k, v in differing.items() if v[0] != v[1]}
-    assert not differing, f"{page.name}: fields differ (expected, got): {differing}"
+    differing = [k for k in sorted(expected.keys() | got.keys()) if expected.get(k) != got.get(k)]
+    assert not differing, f"{page.name}: {', '.join(differing)} differ:\n" + "\n".join(
+        describe(k, expected.get(k), got.get(k)) for k in differing
+    )
+
+
+def describe(field: str, expected: Any, got: Any) -> str:
+    """A short, readable difference of one field (a unified diff for texts)."""
+    if isinstance(expected, str) and isinstance(got, str):
+        diff = difflib.unified_diff(expected.split("\n"), got.split("\n"), "expected", "got", lineterm="", n=0)
+        return f"{field}:\n" + "\n".join(line[:160] for line in list(diff)[:20])
+    return f"{field}: expected {expected!r:.300}, got {got!r:.300}"
