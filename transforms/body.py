@@ -17,8 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from transforms.boilerplate import markdown_key
-from transforms.normalize import canonicalize, line_key
+from transforms.boilerplate import strip_markdown
+from transforms.normalize import canonicalize, match_key
 
 # a paragraph made only of link text with at most this many words is navigation, not prose
 MAX_RESIDUE_WORDS = 6
@@ -28,6 +28,11 @@ _WORD = re.compile(r"\w+")
 
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def text_key(line: str) -> str:
+    """How a line of extracted text or Markdown is matched to the page (see ``match_key``)."""
+    return match_key(strip_markdown(line))
 
 
 @dataclass
@@ -52,7 +57,7 @@ def map_body(tree: lxml_html.HtmlElement, lines: list[str]) -> BodyMap:
     images of the body's container, each after the last line that precedes it."""
     wanted: dict[str, int] = {}
     for index, line in enumerate(lines):
-        wanted.setdefault(markdown_key(line), index)
+        wanted.setdefault(text_key(line), index)
     wanted.pop("", None)
     body = BodyMap()
     events: list[tuple[str, lxml_html.HtmlElement, int]] = []
@@ -60,7 +65,7 @@ def map_body(tree: lxml_html.HtmlElement, lines: list[str]) -> BodyMap:
         if element.tag == "img":
             events.append(("img", element, -1))
             continue
-        index = wanted.get(line_key(" ".join(element.text_content().split())), -1)
+        index = wanted.get(match_key(element.text_content()), -1)
         if index >= 0 and index not in body.blocks:
             body.blocks[index] = element
             events.append(("line", element, index))

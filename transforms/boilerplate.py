@@ -85,9 +85,14 @@ def learn(
     return Boilerplate(source, documents, {key: n for key, n in counts.items() if n >= needed})
 
 
+def strip_markdown(line: str) -> str:
+    """A Markdown line's plain text: images dropped, links reduced to their text, no markers."""
+    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line)
+
+
 def markdown_key(line: str) -> str:
     """The key of a Markdown line's plain text, to strip the same lines from Markdown."""
-    return line_key(_MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line))
+    return line_key(strip_markdown(line))
 
 
 def strip(text: str, markdown: str, boilerplate: Boilerplate) -> tuple[str, str, int]:

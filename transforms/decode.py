@@ -24,6 +24,7 @@ from w3lib.encoding import (
 SAMPLE_BYTES = 200_000
 # how much more mess (charset_normalizer's chaos) a declared charset may make than the detected one
 MESS_TOLERANCE = 0.05
+_ASCII = bytes(range(128))
 # a page is UTF-8 if at most one in this many of its non-ASCII bytes breaks UTF-8
 MAX_BROKEN_UTF8 = 50
 
@@ -33,7 +34,7 @@ def _is_utf8(body: bytes) -> bool:
     legacy encoding nearly every non-ASCII byte breaks UTF-8, in UTF-8 almost none does."""
     text = body.decode("utf-8", errors="replace")
     broken = text.count("\ufffd") - body.count("\ufffd".encode())
-    high = sum(1 for byte in body if byte >= 0x80)
+    high = len(body.translate(None, _ASCII))
     return broken * MAX_BROKEN_UTF8 <= high
 
 

@@ -20,8 +20,7 @@ import trafilatura
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
-from transforms.body import BodyMap, body_links, edge_residue, map_body
-from transforms.boilerplate import markdown_key
+from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
 from transforms.decode import decode_html
 from transforms.images import image_of, index_images
 from transforms.language import detect_language
@@ -82,9 +81,9 @@ def _strip_title(text: str, title: str | None) -> str:
     """Drop leading lines that only repeat the title (themes print it above the body)."""
     if not title:
         return text
-    key = markdown_key(title)
+    key = text_key(title)
     lines = text.split("\n")
-    while lines and (not lines[0].strip() or markdown_key(lines[0]) == key):
+    while lines and (not lines[0].strip() or text_key(lines[0]) == key):
         lines.pop(0)
     return "\n".join(lines)
 
@@ -93,7 +92,7 @@ def _drop_captions(text: str, captions: frozenset[str]) -> str:
     """Remove lines that only repeat an image caption: captions live with their image."""
     if not captions:
         return text
-    return "\n".join(line for line in text.split("\n") if markdown_key(line) not in captions)
+    return "\n".join(line for line in text.split("\n") if text_key(line) not in captions)
 
 
 def _image_markdown(image: Image) -> str:
@@ -104,11 +103,11 @@ def _image_markdown(image: Image) -> str:
 def _markdown(markdown: str, lines: list[str], drop: set[int], images: list[tuple[int, Image]]) -> str:
     """The Markdown without the dropped lines, with each image after the line it follows."""
     md_lines = markdown.split("\n")
-    keys = [markdown_key(line) for line in lines]
+    keys = [text_key(line) for line in lines]
     at: dict[int, int] = {}  # plain line index -> Markdown line index, matched in order
     cursor = 0
     for md_index, md_line in enumerate(md_lines):
-        key = markdown_key(md_line)
+        key = text_key(md_line)
         if not key:
             continue
         for index in range(cursor, len(keys)):
@@ -190,7 +189,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     extracted = _main_text(tree, url)
     if extracted is None:
         return Discard(url, "no_main_text")
-    captions = frozenset(markdown_key(caption) for caption in images.captions())
+    captions = frozenset(text_key(caption) for caption in images.captions())
     plain = _drop_captions(_strip_title(normalize_text(extracted[0]), found.title), captions)
     markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
     lines = plain.split("\n")

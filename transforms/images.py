@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
-from transforms.normalize import normalize_line
+from transforms.normalize import tidy
 from transforms.records import Image
 
 _CANDIDATE = re.compile(r"^\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*$")
@@ -32,7 +32,7 @@ def _caption(img: lxml_html.HtmlElement) -> str:
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure":
             captions = ancestor.xpath(".//figcaption")
-            return normalize_line(captions[0].text_content()) if captions else ""
+            return tidy(captions[0].text_content()) if captions else ""
         if ancestor.tag in ("article", "main", "body"):
             break
     return ""
@@ -51,7 +51,7 @@ class ImageIndex:
         known = self.by_url.get(absolute)
         if known is not None:
             return known
-        return Image(url=absolute, alt=normalize_line(alt))
+        return Image(url=absolute, alt=tidy(alt))
 
     def captions(self) -> frozenset[str]:
         """Every image caption on the page."""
@@ -66,7 +66,7 @@ def image_of(img: lxml_html.HtmlElement, base_url: str) -> Image | None:
     if not urls and not largest:
         return None
     best = urljoin(base_url, largest or urls[0] or "")
-    return Image(url=best, alt=normalize_line(img.get("alt") or ""), caption=_caption(img))
+    return Image(url=best, alt=tidy(img.get("alt") or ""), caption=_caption(img))
 
 
 def index_images(tree: lxml_html.HtmlElement, base_url: str) -> ImageIndex:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
 import ftfy
@@ -64,6 +65,18 @@ def normalize_text(text: str) -> str:
     """Normalize a text paragraph by paragraph: one paragraph a line, no blank lines."""
     lines = (_fold_spaces(line) for line in repair(text).replace("\r\n", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def tidy(line: str) -> str:
+    """Compose (NFC) and fold the spaces of a short string, without ftfy's costly repair:
+    for attribute values and captions read straight from an already decoded page."""
+    return _fold_spaces(unicodedata.normalize("NFC", line))
+
+
+def match_key(line: str) -> str:
+    """The form under which a page's text is matched to the text extracted from it (both
+    come from one decoding, so no repair is needed; ftfy on every block would dominate)."""
+    return tidy(" ".join(line.split())).casefold()
 
 
 def line_key(line: str) -> str:
