@@ -2,8 +2,15 @@
 
 Order inside the transaction: fetches and discards; extractions and the source's line
 counts (each distinct extracted text counted once); the source's boilerplate learned anew;
-documents cleaned, hashed and inserted by content hash; page versions; the run report row.
-Re-loading the same batch changes nothing.
+documents cleaned, hashed and inserted by content hash; page versions; earlier pages of the
+source cleaned again when its boilerplate changed; the run report row. Re-loading the same
+batch changes nothing.
+
+A page version remembers the extraction it was cleaned from (``raw_hash``) and the cleaning
+that made its document (``cleaning_version``: the source's boilerplate lines and the
+cleaner's code). When the list changes, every current page of the source still cleaned
+under another version is rebuilt from its stored extraction and pointed at the new
+document in place: a re-clean is not a new version of the page, the page did not change.
 """
 
 from __future__ import annotations
@@ -18,11 +25,11 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from transforms.boilerplate import MIN_DOCS, MIN_SHARE, count_lines, learn, line_hash
+from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
 from transforms.document import build_document
 from transforms.normalize import canonicalize, content_hash, normalize_text
 from transforms.records import Article, Discard, Document
-from transforms.serialize import to_dict
+from transforms.serialize import from_dict, to_dict
 from warehouse.queries import query
 
 TS = pa.timestamp("us", tz="UTC")
@@ -84,6 +91,8 @@ class LoadReport:
     duplicates: int = 0
     new_versions: int = 0
     boilerplate_removed: int = 0
+    recleaned: int = 0
+    cleaning_version: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
     crawl_stats: dict[str, Any] = field(default_factory=dict)
@@ -175,7 +184,7 @@ def _page_url(article: Article) -> str:
 
 def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
     """Count the lines of extracted texts the source has not counted before."""
-    by_hash = {content_hash(normalize_text(a.text)): a for a in articles}
+    by_hash = {raw_hash(a): a for a in articles}
     known = {
         row[0] for row in _select(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
     }
@@ -196,7 +205,7 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
             {
                 "source": batch.source,
                 "url": a.url,
-                "raw_hash": content_hash(normalize_text(a.text)),
+                "raw_hash": raw_hash(a),
                 "run_id": batch.run_id,
                 "extracted_at": now,
                 "record": json.dumps(to_dict(a), ensure_ascii=False),
@@ -206,7 +215,12 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
     )
 
 
-def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Any:
+def raw_hash(article: Article) -> str:
+    """The identity of an extracted text before cleaning (``extractions.raw_hash``)."""
+    return content_hash(normalize_text(article.text))
+
+
+def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Boilerplate:
     rows = con.execute(query("source_line_counts"), {"source": batch.source}).fetchall()
     documents_row = con.execute(query("source_documents_count"), {"source": batch.source}).fetchone()
     documents = int(documents_row[0]) if documents_row else 0
@@ -256,6 +270,7 @@ def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str,
         "description": a.description,
         "word_count": doc.word_count,
         "provenance": json.dumps(a.provenance, sort_keys=True),
+        "links": list(a.links),
         "first_source": batch.source,
         "first_url": _page_url(a),
         "first_seen_at": now,
@@ -264,7 +279,12 @@ def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str,
 
 
 def _load_documents(
-    con: duckdb.DuckDBPyConnection, batch: SourceBatch, docs: list[Document], report: LoadReport, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    batch: SourceBatch,
+    docs: list[Document],
+    model: Boilerplate,
+    report: LoadReport,
+    now: datetime,
 ) -> None:
     rows: dict[str, dict[str, Any]] = {}
     for doc in sorted(docs, key=lambda d: _page_url(d.article)):
@@ -277,28 +297,67 @@ def _load_documents(
         pages.setdefault(_page_url(doc.article), doc)
     report.duplicates = len(pages) - report.new_documents
     current = {
-        row[0]: (row[1], row[2])
+        row[0]: row[1:]
         for row in _select(con, "current_versions", [{"source": batch.source, "url": url} for url in pages])
     }
-    versions = []
+    versions: list[dict[str, Any]] = []
+    recleaned: list[dict[str, Any]] = []
     for url, doc in sorted(pages.items()):
-        version, doc_id = current.get(url, (0, None))
-        if doc_id == doc.content_hash:
+        version, doc_id, old_raw, cleaning = current.get(url, (0, None, None, None))
+        row = {
+            "source": batch.source,
+            "url": url,
+            "version": version + 1,
+            "doc_id": doc.content_hash,
+            "valid_from": now,
+            "run_id": batch.run_id,
+            "fetched_url": doc.url,
+            "raw_hash": raw_hash(doc.article),
+            "cleaning_version": model.version,
+        }
+        if doc_id == doc.content_hash or (version and old_raw == row["raw_hash"]):
+            # same page content: at most its cleaning changed, which is no new version
+            if (doc_id, cleaning) != (doc.content_hash, model.version):
+                recleaned.append({**row, "version": version})
             continue
-        versions.append(
+        versions.append(row)
+    report.new_versions = sum(1 for v in versions if v["version"] > 1)
+    report.recleaned += sum(1 for r in recleaned if current[r["url"]][1] != r["doc_id"])
+    _insert(con, "reclean_versions", recleaned)
+    _insert(con, "close_versions", versions)
+    _insert(con, "insert_versions", versions)
+
+
+def _reclean(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, model: Boilerplate, report: LoadReport, now: datetime
+) -> None:
+    """Clean again, from their stored extractions, the source's current pages that an older
+    boilerplate list cleaned; point each at its rebuilt document."""
+    stale = con.execute(
+        query("stale_cleanings"), {"source": batch.source, "cleaning_version": model.version}
+    ).fetchall()
+    updates: list[dict[str, Any]] = []
+    rows: dict[str, dict[str, Any]] = {}
+    for url, version, doc_id, raw, record in stale:
+        article = from_dict(json.loads(record))
+        if not isinstance(article, Article):
+            continue
+        doc = build_document(batch.source, article, model)
+        rows.setdefault(doc.content_hash, {**_document_row(doc, batch, now), "first_url": url})
+        updates.append(
             {
                 "source": batch.source,
                 "url": url,
-                "version": version + 1,
+                "version": version,
                 "doc_id": doc.content_hash,
-                "valid_from": now,
-                "run_id": batch.run_id,
-                "fetched_url": doc.url,
+                "raw_hash": raw,
+                "cleaning_version": model.version,
             }
         )
-    report.new_versions = sum(1 for v in versions if v["version"] > 1)
-    _insert(con, "close_versions", versions)
-    _insert(con, "insert_versions", versions)
+        report.recleaned += doc.content_hash != doc_id
+    existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
+    _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
+    _insert(con, "reclean_versions", updates)
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
@@ -318,7 +377,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
             con,
             "insert_discards",
             [
-                {"run_id": batch.run_id, "source": batch.source, "url": d.url, "reason": d.reason, "detail": d.detail}
+                {
+                    "run_id": batch.run_id,
+                    "source": batch.source,
+                    "url": d.url,
+                    "reason": d.reason,
+                    "detail": d.detail,
+                    "text": d.text or None,
+                }
                 for d in discards
             ],
         )
@@ -326,7 +392,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
         model = _relearn_boilerplate(con, batch)
         docs = [build_document(batch.source, a, model) for a in articles]
         report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
-        _load_documents(con, batch, docs, report, now)
+        report.cleaning_version = model.version
+        _load_documents(con, batch, docs, model, report, now)
+        _reclean(con, batch, model, report, now)
         report.finished_at = datetime.now(UTC)
         _insert(con, "upsert_run_source", [report.row()])
         con.execute("commit")
