@@ -232,10 +232,15 @@ def ui(
     ] = True,
 ) -> None:
     """Start a local Prefect server and UI, apply prefect.yaml and start a worker (Ctrl-C stops everything)."""
+    import signal
     import time
 
     from flows.ui import UiError, local_stack
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` stops the children too, like Ctrl-C
     try:
         with local_stack(port=port, demo=demo) as stack:
             console.print(f"Prefect UI: [bold]{stack.ui_url}[/bold]  (server, worker and logs in {stack.home})")

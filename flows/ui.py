@@ -125,6 +125,7 @@ def local_stack(
     demo: bool = True,
     extra_env: dict[str, str] | None = None,
     worker: bool = True,
+    demo_ports: dict[str, int] | None = None,
 ) -> Iterator[Stack]:
     """Start the server, apply prefect.yaml, start a worker (and the demo sites); stop all on exit."""
     home = (home or PROJECT_ROOT / ".prefect").resolve()
@@ -144,7 +145,8 @@ def local_stack(
             from demo.server import DemoServer
             from flows.demo import DEMO_PORTS, DEMO_SOURCES, url_variable
 
-            running.demo = stack.enter_context(DemoServer(ports=DEMO_PORTS))
+            ports = DEMO_PORTS if demo_ports is None else demo_ports
+            running.demo = stack.enter_context(DemoServer(ports=ports))
             running.demo_urls = dict(running.demo.urls)
             env["TRAWL_SOURCES"] = str(DEMO_SOURCES)
             env.update({url_variable(key): url for key, url in running.demo_urls.items()})
