@@ -81,21 +81,31 @@ def run(
     db: DbOption = None,
     data_dir: DataOption = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Recrawl every page without conditional requests (a backfill).")
+    ] = False,
 ) -> None:
-    """Run the nightly job now: crawl, extract, clean, deduplicate and load."""
+    """Run the nightly job now: crawl, extract, clean, deduplicate and load (exit 1 when a source failed)."""
     path = sources or settings.default_sources_file()
     try:
         select(load_sources(path), source, path)
     except SourcesError as error:
         _fail(str(error))
     from flows.nightly import nightly
+    from flows.outcome import RunFailed
 
-    reports = nightly(
-        sources_file=str(path), db=str(db) if db else None, data_dir=str(data_dir) if data_dir else None, only=source
-    )
+    try:
+        reports = nightly(
+            sources_file=str(path),
+            db=str(db) if db else None,
+            data_dir=str(data_dir) if data_dir else None,
+            only=source,
+            full=full,
+        )
+    except RunFailed as failed:  # every source was loaded and reported; some failed
+        print_reports(failed.reports)
+        raise typer.Exit(1) from None
     print_reports(reports)
-    if not any(r["status"] == "ok" for r in reports):
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -203,6 +213,66 @@ def migrate(
     con = warehouse_db.connect(path)
     applied = [m.name for m in warehouse_db.migrate(con)]
     console.print(f"{path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
+
+
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(help="Port of the Prefect server and UI on 127.0.0.1.")] = 4200,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Serve the demo sites and point the worker's runs at them.")
+    ] = True,
+) -> None:
+    """Start a local Prefect server and UI, apply prefect.yaml and start a worker (Ctrl-C stops everything)."""
+    import signal
+    import time
+
+    from flows.ui import UiError, local_stack
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` stops the children too, like Ctrl-C
+    try:
+        with local_stack(port=port, demo=demo) as stack:
+            console.print(f"Prefect UI: [bold]{stack.ui_url}[/bold]  (server, worker and logs in {stack.home})")
+            for key, url in stack.demo_urls.items():
+                console.print(f"demo site {key}: {url}")
+            console.print(
+                "Deployments: nightly/nightly, source/source, reextract/reextract, backfill/backfill. In another shell:\n"
+                f"  export PREFECT_API_URL={stack.api_url}\n"
+                "  .venv/bin/prefect deployment run nightly/nightly --watch\n"
+                "Press Ctrl-C to stop the worker, the server and the demo sites."
+            )
+            while True:
+                time.sleep(3600)
+    except UiError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+@app.command()
+def reextract(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source key.")] = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
+    data_dir: DataOption = None,
+) -> None:
+    """Rebuild documents from the WARC archive with the current extractor and cleaner (no network)."""
+    from flows.outcome import RunFailed
+    from flows.reextract import reextract as reextract_flow
+
+    try:
+        summaries = reextract_flow(
+            source=source,
+            sources_file=str(sources) if sources else None,
+            db=str(db) if db else None,
+            data_dir=str(data_dir) if data_dir else None,
+        )
+    except (RunFailed, SourcesError) as error:
+        _fail(str(error))
+    columns = ["source", "pages", "changed", "new_pages", "fields"]
+    print_rows(columns, [tuple(s[c] for c in columns) for s in summaries], title="Documents rebuilt from the archive")
 
 
 @app.command("demo-server")

@@ -85,8 +85,12 @@ def _results(refs: list[PageRef], workers: int) -> Iterator[dict[str, Any]]:
 
 def extract_crawl(out_dir: Path, workers: int | None = None) -> Path:
     """Extract a crawl's article pages into ``out_dir/extracted.jsonl`` (rewritten whole)."""
-    refs = article_refs(out_dir)
-    target = out_dir / "extracted.jsonl"
+    return extract_pages(article_refs(out_dir), out_dir / "extracted.jsonl", workers)
+
+
+def extract_pages(refs: list[PageRef], target: Path, workers: int | None = None) -> Path:
+    """Extract archived pages (of any crawls) into ``target``, a JSON-lines file rewritten whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".jsonl.part")
     with partial.open("w", encoding="utf-8") as handle:
         for row in _results(refs, workers or os.cpu_count() or 1):

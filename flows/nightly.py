@@ -10,12 +10,15 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
+from prefect.states import State
 from prefect.tasks import exponential_backoff
 
-from flows import settings
+from flows import limits, settings
+from flows.alerts import notify, source_problems
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
-from flows.report import publish_report
+from flows.outcome import final_state
+from flows.report import publish_report, source_row
 from flows.sources import Source, load_sources, select
 from spiders.archive import iter_manifest
 from warehouse.db import connect
@@ -38,9 +41,10 @@ class CrawlFailed(RuntimeError):
 def crawl_source(source: Source, out_dir: str, run_id: str, known: str | None = None) -> CrawlResult:
     """Crawl one source with Scrapy in a subprocess and archive every response."""
     logger = get_run_logger()
-    result = run_crawl(source, Path(out_dir), run_id, known)
+    with limits.crawl_slot(source.key):  # bounded crawls; never two of one source at once
+        result = run_crawl(source, Path(out_dir), run_id, known)
     logger.info("%s", result.stats.get("trawl/summary") or f"crawl of {source.key} finished")
-    logger.debug("scrapy stats for %s: %s", source.key, json.dumps(result.stats, sort_keys=True, default=str))
+    logger.info("scrapy stats of %s:\n%s", source.key, json.dumps(result.stats, indent=1, sort_keys=True, default=str))
     if result.returncode != 0:
         raise CrawlFailed(f"crawl of {source.key} exited {result.returncode}:\n{result.log_tail}")
     return result
@@ -78,25 +82,27 @@ def load_source(
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
     )
-    con = connect(db)
-    try:
-        report = load_batch(con, batch)
-    finally:
-        con.close()
+    with limits.warehouse_slot():  # one writer of the DuckDB file across all runs
+        con = connect(db)
+        try:
+            report = load_batch(con, batch)
+        finally:
+            con.close()
     counts = {k: v for k, v in report.row().items() if k not in ("crawl_stats", "run_id", "source")}
     get_run_logger().info("loaded %s: %s", source.key, json.dumps(counts, default=str))
     return report
 
 
-def _begin(db: Path, run_id: str, sources: list[Source], paths: settings.Paths) -> dict[str, str]:
-    """Record the run and its sources; write each source's known validators for conditional GETs."""
+def _begin(db: Path, run_id: str, sources: list[Source], paths: settings.Paths, full: bool = False) -> dict[str, str]:
+    """Record the run and its sources; write each source's known validators for conditional GETs
+    (none for a ``full`` recrawl, which fetches every page again)."""
     known_files = {}
     con = connect(db)
     try:
         for s in sources:
             known = paths.run_dir(s.key, run_id) / "known.json"
             known.parent.mkdir(parents=True, exist_ok=True)
-            known.write_text(json.dumps(known_validators(con, s.key)), encoding="utf-8")
+            known.write_text(json.dumps({} if full else known_validators(con, s.key)), encoding="utf-8")
             known_files[s.key] = str(known)
         now = datetime.now(UTC)
         con.execute("begin transaction")
@@ -131,8 +137,13 @@ def nightly(
     db: str | None = None,
     data_dir: str | None = None,
     only: list[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``)."""
+    full: bool = False,
+) -> State[Any]:
+    """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``).
+
+    ``full`` recrawls every page without conditional requests (a backfill). Ends Completed, or
+    Failed naming the failed sources after all of them were loaded and reported (flows/outcome.py).
+    """
     logger = get_run_logger()
     path = Path(sources_file) if sources_file else settings.default_sources_file()
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
@@ -140,7 +151,8 @@ def nightly(
     run_id = settings.new_run_id()
     started = datetime.now(UTC)
     logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
-    known = _begin(paths.db, run_id, sources, paths)
+    limits.ensure_limits(s.key for s in sources)
+    known = _begin(paths.db, run_id, sources, paths, full)
     crawls = {s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id, known[s.key]) for s in sources}
     extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in sources}
     reports = []
@@ -153,5 +165,8 @@ def nightly(
             logger.error("source %s failed: %s", s.key, error)
         reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
     status = _finish(paths.db, run_id, reports)
-    publish_report(run_id, status, reports, str(paths.db))
-    return [asdict(r) for r in reports]
+    rows = [source_row(r, paths.run_dir(r.source, run_id), started) for r in reports]
+    problems = source_problems(rows)  # quality checks add theirs here: one notification per run
+    publish_report(run_id, status, rows, str(paths.db), problems)
+    notify(run_id, problems, flow_run.ui_url)
+    return final_state([asdict(r) for r in reports], problems)

@@ -181,21 +181,6 @@ def test_trawl_sql_prints_a_table(night: Night) -> None:
     assert "kprf_demo" in out and "movimento_demo" in out and "┃" in out
 
 
-def test_a_dead_source_is_reported_and_the_other_loads(prefect_harness: None, tmp_path: Path) -> None:
-    db = tmp_path / "w.duckdb"
-    with demo_sites(down=frozenset({"kprf_demo"})) as server:
-        reports = nightly(sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(tmp_path / "data"))
-        alive = len(server.sites["movimento_demo"].articles)
-    by_source = {r["source"]: r for r in reports}
-    assert by_source["kprf_demo"]["status"] == "unreachable"
-    assert "Connection" in (by_source["kprf_demo"]["error"] or "")
-    assert by_source["movimento_demo"]["status"] == "ok"
-    con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("select count(*) from articles").fetchone() == (alive,)
-    assert con.execute("select status from run_sources where source = 'kprf_demo'").fetchone() == ("unreachable",)
-    assert con.execute("select status from runs").fetchone() == ("completed_with_failures",)
-
-
 def test_images_carry_the_largest_candidate_alt_and_caption(night: Night) -> None:
     import json
 

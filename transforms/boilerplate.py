@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from transforms.normalize import NORMALIZER_VERSION, line_key
 
+# Bump when a change of learning or stripping changes what is removed; `trawl reextract` then
+# rebuilds the documents from the archive and records the version (table `rebuilds`).
+CLEANER_VERSION = "1"
 # a line must recur in at least this many distinct documents of the source ...
 MIN_DOCS = 4
 # ... and in at least this share of them (the larger of the two wins)

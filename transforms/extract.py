@@ -28,6 +28,9 @@ from transforms.metadata import Found, find_metadata, parse_datetime
 from transforms.normalize import canonicalize, normalize_text
 from transforms.records import Article, Discard, Image
 
+# Bump when a change of this module changes what it extracts from a page; `trawl reextract`
+# then rebuilds the documents from the archive and records the version (table `rebuilds`).
+EXTRACTOR_VERSION = "1"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # Widgets that WordPress plugins and themes inject *inside* the article body: related posts
