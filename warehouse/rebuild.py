@@ -88,10 +88,17 @@ def rebuild_source(con: duckdb.DuckDBPyConnection, batch: SourceBatch, versions:
     articles = [r for r in batch.records if isinstance(r, Article)]
     report = RebuildReport(batch.run_id, batch.source, pages=len(batch.records))
     report.discarded = len(batch.records) - len(articles)
-    report.load = load_batch(con, batch)  # one transaction: new texts, documents, page versions
+    before = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
+    report.load = load_batch(con, batch)  # one transaction: new texts, documents, page versions, re-cleans
+    after = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
+    pairs = [
+        {"url": url, "old_doc_id": before.get(url), "new_doc_id": doc_id}
+        for url, doc_id in sorted(after.items())
+        if before.get(url) != doc_id
+    ]
     con.execute("begin transaction")
     try:
-        rows = con.execute(query("page_changes"), {"run_id": batch.run_id, "source": batch.source}).fetchall()
+        rows = _select(con, "page_changes", pairs)
         report.changes = [
             {"url": url, "old_doc_id": old, "new_doc_id": new, "changed_fields": list(fields), "kind": "text"}
             for url, old, new, fields in rows

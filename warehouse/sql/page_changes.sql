@@ -1,13 +1,8 @@
--- pages whose document a run replaced (or added), with the fields that differ between the two documents
-with new_versions as (
-    select source, url, version, doc_id
-    from page_versions
-    where run_id = $run_id and source = $source
-),
-pairs as (
-    select n.url, o.doc_id as old_doc_id, n.doc_id as new_doc_id
-    from new_versions as n
-    left join page_versions as o on o.source = n.source and o.url = n.url and o.version = n.version - 1
+-- pages whose document changed (registered `batch`: url, old_doc_id, new_doc_id), with the
+-- fields that differ between the two documents; covers new versions and in-place re-cleans
+with pairs as (
+    select url, old_doc_id, new_doc_id
+    from batch
 ),
 final as (
     select
