@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
 from flows import settings
+from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
 from flows.report import publish_report
@@ -83,6 +84,7 @@ def load_source(
         report = load_batch(con, batch)
     finally:
         con.close()
+    publish_snapshot(db)  # readers see each source's load without waiting for the writer
     counts = {k: v for k, v in report.row().items() if k not in ("crawl_stats", "run_id", "source")}
     get_run_logger().info("loaded %s: %s", source.key, json.dumps(counts, default=str))
     return report
@@ -131,6 +133,7 @@ def nightly(
     db: str | None = None,
     data_dir: str | None = None,
     only: list[str] | None = None,
+    near_dup_threshold: float | None = None,
 ) -> list[dict[str, Any]]:
     """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``)."""
     logger = get_run_logger()
@@ -152,6 +155,8 @@ def nightly(
             extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
             logger.error("source %s failed: %s", s.key, error)
         reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
+    refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))
     status = _finish(paths.db, run_id, reports)
-    publish_report(run_id, status, reports, str(paths.db))
+    checks = check_quality(str(paths.db), run_id, sources)
+    publish_report(run_id, status, reports, str(paths.db), quality=checks)
     return [asdict(r) for r in reports]

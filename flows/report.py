@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from transforms.quality import WARNING, Check
 from warehouse.load import LoadReport
 
 COLUMNS = (
@@ -35,14 +36,33 @@ def report_rows(reports: list[LoadReport]) -> list[dict[str, object]]:
     return rows
 
 
-def markdown_report(run_id: str, status: str, reports: list[LoadReport], db: str) -> str:
-    """A short Markdown report: what failed first, then the SQL to look deeper."""
+def quality_lines(checks: list[Check]) -> list[str]:
+    """The run report's quality section: each source with a breached check, and why."""
+    warnings = [c for c in checks if c.status == WARNING]
+    if not warnings:
+        return ["## Quality", "", f"All {len(checks)} quality checks passed.", ""]
+    lines = ["## Quality warnings", ""]
+    for source in sorted({c.source for c in warnings}):
+        found = [c for c in warnings if c.source == source]
+        lines.append(
+            f"- **{source}**: " + "; ".join(f"{c.check} = {c.value} (limit {c.threshold}): {c.detail}" for c in found)
+        )
+    return [*lines, ""]
+
+
+def markdown_report(
+    run_id: str, status: str, reports: list[LoadReport], db: str, quality: list[Check] | None = None
+) -> str:
+    """A short Markdown report: what failed first, quality warnings, then the SQL to look deeper."""
     failed = [r for r in reports if r.status != "ok"]
-    lines = [f"# trawl run `{run_id}`: {status}", ""]
+    warned = quality is not None and any(c.status == WARNING for c in quality)
+    lines = [f"# trawl run `{run_id}`: {status}" + (", with quality warnings" if warned else ""), ""]
     if failed:
         lines += ["## Failed sources", ""]
         lines += [f"- **{r.source}** ({r.status}): {(r.error or '').splitlines()[0][:300]}" for r in failed]
         lines.append("")
+    if quality is not None:
+        lines += quality_lines(quality)
     lines += [
         "## Sources",
         "",
@@ -63,20 +83,34 @@ def markdown_report(run_id: str, status: str, reports: list[LoadReport], db: str
         f"select * from run_sources where run_id = '{run_id}';",
         f"select source, status, error, count(*) from fetches where run_id = '{run_id}' and (error is not null or status >= 400) group by all;",
         f"select source, reason, count(*) from discards where run_id = '{run_id}' group by all order by 3 desc;",
+        f"select * from quality_checks where run_id = '{run_id}' and status <> 'ok';",
         "```",
     ]
     return "\n".join(lines)
 
 
-def publish_report(run_id: str, status: str, reports: list[LoadReport], db: str) -> None:
-    """Attach the run's table and Markdown report to the flow run (keyed: history in the UI)."""
+def publish_report(
+    run_id: str, status: str, reports: list[LoadReport], db: str, quality: list[Check] | None = None
+) -> None:
+    """Attach the run's tables and Markdown report to the flow run (keyed: history in the UI)."""
     create_table_artifact(
         table=report_rows(reports),
         key="trawl-run-sources",
         description=f"Per-source counts of trawl run {run_id} ({status})",
     )
+    if quality is not None:
+        warned = sorted({c.source for c in quality if c.status == WARNING})
+        create_table_artifact(
+            table=[
+                {k: getattr(c, k) for k in ("source", "check", "status", "value", "threshold", "detail")}
+                for c in quality
+            ],
+            key="trawl-quality",
+            description=f"Quality checks of trawl run {run_id}: "
+            + (f"warnings for {', '.join(warned)}" if warned else "all passed"),
+        )
     create_markdown_artifact(
-        markdown=markdown_report(run_id, status, reports, db),
+        markdown=markdown_report(run_id, status, reports, db, quality),
         key="trawl-run-report",
         description=f"trawl run {run_id}",
     )
