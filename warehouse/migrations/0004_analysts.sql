@@ -148,7 +148,7 @@ final as (
         p.source,
         coalesce(d.language, 'und') as language,
         count(*) as articles,
-        sum(d.word_count) as words
+        cast(sum(d.word_count) as bigint) as words
     from current_pages as p
     inner join documents as d using (doc_id)
     group by all
