@@ -7,7 +7,7 @@ create table search_languages (
     language      varchar primary key,   -- ISO 639-1 code, as detected on the text
     stemmer       varchar not null,      -- a stemmer of DuckDB's fts extension ('none' for none)
     strip_accents boolean not null,      -- fold accents, so that educacao finds educação
-    passes        integer not null       -- stemming passes: 2 for Russian, 1 elsewhere
+    passes        integer not null       -- 2: index the stem of the stem too (Russian), else 1
 );
 
 insert into search_languages values
@@ -34,16 +34,20 @@ insert into search_languages values
     ('ar', 'arabic', false, 1);
 
 -- a word as the index stores it: lower case, accents folded where the language allows
--- (Russian keeps й; ё is written е), then stemmed. Russian runs the stemmer twice: Snowball
--- cuts the -ов of a nominative surname (Удальцов -> удальц) but leaves it in the other
--- cases (Удальцова -> удальцов); a second pass brings every form to удальц.
+-- (Russian keeps й; ё is written е), then stemmed. With passes = 2 (Russian) the stem of the
+-- stem is kept too, and two words match when any of their stems meet: Snowball cuts the -ов
+-- of a nominative surname (Удальцов -> удальц) but leaves it in the other cases
+-- (Удальцову -> удальцов -> удальц), and a second pass alone would cut too deep elsewhere.
 create macro search_fold(word, strip) as
     case when strip then strip_accents(lower(word)) else replace(lower(word), 'ё', 'е') end;
 
-create macro search_stem(word, stemmer, strip, passes) as
+create macro search_stem(word, stemmer, strip) as stem(search_fold(word, strip), stemmer);
+
+create macro search_stems(word, stemmer, strip, passes) as
     case
-        when passes >= 2 then stem(stem(search_fold(word, strip), stemmer), stemmer)
-        else stem(search_fold(word, strip), stemmer)
+        when passes >= 2 and stem(search_stem(word, stemmer, strip), stemmer) <> search_stem(word, stemmer, strip)
+            then [search_stem(word, stemmer, strip), stem(search_stem(word, stemmer, strip), stemmer)]
+        else [search_stem(word, stemmer, strip)]
     end;
 
 -- the input of the fts index: each document's title and text as terms "<language>_<stem>",

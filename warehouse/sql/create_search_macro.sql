@@ -1,4 +1,4 @@
--- search(q): current articles holding every word of q (in their own language's stemmed form),
+-- search(q): current articles holding every word of q (in one of its stemmed forms in their language),
 -- ranked by BM25 over title and text (the formula of fts's match_bm25, k = 1.2, b = 0.75),
 -- with a snippet around the first match (marked **like this**).
 -- Created after each index build: it reads the index tables fts_main_search_documents.*.
@@ -15,33 +15,35 @@ languages as (
     from (select distinct language from search_documents) as i
     left join search_languages as l using (language)
 ),
-query_terms as (
+query_terms as (  -- each query word in every indexed language's form(s)
     select distinct
         g.language,
         g.strip,
-        search_stem(w.word, g.stemmer, g.strip, g.passes) as stem,
-        g.language || '_' || search_stem(w.word, g.stemmer, g.strip, g.passes) as term
+        w.word,
+        unnest(search_stems(w.word, g.stemmer, g.strip, g.passes)) as stem
     from words as w
     cross join languages as g
 ),
 needed as (
-    select language, count(*) as terms
+    select language, count(distinct word) as words
     from query_terms
     group by language
 ),
-term_frequencies as (
-    select t.docid, t.termid, q.language, count(*) as tf
-    from query_terms as q
+term_frequencies as (  -- occurrences of the query terms in each document
+    select t.docid, t.termid, count(*) as tf
+    from (select distinct language || '_' || stem as term from query_terms) as q
     inner join fts_main_search_documents.dict as d on q.term = d.term
     inner join fts_main_search_documents.terms as t on d.termid = t.termid
     group by all
 ),
-complete as (
+complete as (  -- documents holding every query word, in one of its forms
     select f.docid
     from term_frequencies as f
+    inner join fts_main_search_documents.dict as d using (termid)
+    inner join query_terms as q on d.term = q.language || '_' || q.stem
     inner join needed as n using (language)
-    group by f.docid, n.terms
-    having count(*) = n.terms
+    group by f.docid, n.words
+    having count(distinct q.word) = n.words
 ),
 scores as (
     select

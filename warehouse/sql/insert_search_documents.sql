@@ -19,17 +19,17 @@ final as (
         doc_id,
         language,
         array_to_string(
-            list_transform(
+            flatten(list_transform(
                 regexp_extract_all(lower(title), '[\pL\pN]+'),
-                w -> language || '_' || search_stem(w, stemmer, strip, passes)
-            ),
+                w -> list_transform(search_stems(w, stemmer, strip, passes), s -> language || '_' || s)
+            )),
             ' '
         ) as title,
         array_to_string(
-            list_transform(
+            flatten(list_transform(
                 regexp_extract_all(lower(text), '[\pL\pN]+'),
-                w -> language || '_' || search_stem(w, stemmer, strip, passes)
-            ),
+                w -> list_transform(search_stems(w, stemmer, strip, passes), s -> language || '_' || s)
+            )),
             ' '
         ) as body,
         now() as indexed_at
