@@ -44,6 +44,7 @@ def refresh_search(con: duckdb.DuckDBPyConnection) -> int:
         added = int(row[0]) if row else 0
         if added or not index_exists(con):
             con.execute(query("create_search_index"))
+            con.execute(query("create_search_hits_macro"))
             con.execute(query("create_search_macro"))
         con.execute("commit")
     except Exception:

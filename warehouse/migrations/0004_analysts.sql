@@ -50,6 +50,36 @@ create macro search_stems(word, stemmer, strip, passes) as
         else [search_stem(word, stemmer, strip)]
     end;
 
+-- where in body the first word starting with one of the stems begins (0: none); folding
+-- keeps character positions, so the position holds in the original text
+create macro search_first_match(body, stems, strip) as
+    coalesce(list_min(list_filter(
+        list_transform(stems, s -> strpos(' ' || regexp_replace(search_fold(body, strip), '[^\pL\pN]', ' ', 'g'), ' ' || s)),
+        p -> p > 0
+    )), 0);
+
+-- about 240 characters of body from 80 before position pos, the word at pos marked **like this**
+create macro search_snippet_at(body, pos, word) as
+    replace(
+        case
+            when pos = 0 then substr(body, 1, 240) || case when length(body) > 240 then '…' else '' end
+            else
+                case when pos > 81 then '…' else '' end
+                || substr(body, greatest(pos - 80, 1), pos - greatest(pos - 80, 1))
+                || '**' || word || '**'
+                || substr(body, pos + length(word), greatest(pos - 80, 1) + 240 - pos - length(word))
+                || case when greatest(pos - 80, 1) + 240 <= length(body) then '…' else '' end
+        end,
+        chr(10), ' '
+    );
+
+create macro search_snippet_from(body, pos) as
+    search_snippet_at(body, pos, regexp_extract(substr(body, greatest(pos, 1)), '^[\pL\pN]+'));
+
+-- a snippet of body around the first word that starts with one of the query's stems
+create macro search_snippet(body, stems, strip) as
+    search_snippet_from(body, search_first_match(body, stems, strip));
+
 -- the input of the fts index: each document's title and text as terms "<language>_<stem>",
 -- so one index serves every language and a term only ever matches its own language
 create table search_documents (

@@ -1,120 +1,20 @@
--- search(q): current articles holding every word of q (in one of its stemmed forms in their language),
--- ranked by BM25 over title and text (the formula of fts's match_bm25, k = 1.2, b = 0.75),
--- with a snippet around the first match (marked **like this**).
--- Created after each index build: it reads the index tables fts_main_search_documents.*.
+-- search(q): current articles holding every word of q, best first, with a snippet around the
+-- first match (marked **like this**). Created after each index build, over search_hits(q).
 create or replace macro search(q) as table
-with words as (
-    select distinct unnest(regexp_extract_all(lower(q), '[\pL\pN]+')) as word
-),
-languages as (
-    select
-        i.language,
-        coalesce(l.stemmer, 'none') as stemmer,
-        coalesce(l.strip_accents, true) as strip,
-        coalesce(l.passes, 1) as passes
-    from (select distinct language from search_documents) as i
-    left join search_languages as l using (language)
-),
-query_terms as (  -- each query word in every indexed language's form(s)
-    select distinct
-        g.language,
-        g.strip,
-        w.word,
-        unnest(search_stems(w.word, g.stemmer, g.strip, g.passes)) as stem
-    from words as w
-    cross join languages as g
-),
-needed as (
-    select language, count(distinct word) as words
-    from query_terms
-    group by language
-),
-term_frequencies as (  -- occurrences of the query terms in each document
-    select t.docid, t.termid, count(*) as tf
-    from (select distinct language || '_' || stem as term from query_terms) as q
-    inner join fts_main_search_documents.dict as d on q.term = d.term
-    inner join fts_main_search_documents.terms as t on d.termid = t.termid
-    group by all
-),
-complete as (  -- documents holding every query word, in one of its forms
-    select f.docid
-    from term_frequencies as f
-    inner join fts_main_search_documents.dict as d using (termid)
-    inner join query_terms as q on d.term = q.language || '_' || q.stem
-    inner join needed as n using (language)
-    group by f.docid, n.words
-    having count(distinct q.word) = n.words
-),
-scores as (
-    select
-        f.docid,
-        sum(
-            log(((st.num_docs - d.df + 0.5) / (d.df + 0.5)) + 1)
-            * (f.tf * 2.2) / (f.tf + 1.2 * (0.25 + 0.75 * doc.len / st.avgdl))
-        ) as score
-    from term_frequencies as f
-    inner join complete as c using (docid)
-    inner join fts_main_search_documents.dict as d using (termid)
-    inner join fts_main_search_documents.docs as doc using (docid)
-    cross join fts_main_search_documents.stats as st
-    group by f.docid
-),
-hits as (
-    select doc.name as doc_id, s.score
-    from scores as s
-    inner join fts_main_search_documents.docs as doc using (docid)
-),
-first_match as (
-    -- where the first word starting with a query stem begins (folding keeps character positions)
-    select
-        h.doc_id,
-        min(nullif(strpos(' ' || regexp_replace(search_fold(a.text, q.strip), '[^\pL\pN]', ' ', 'g'), ' ' || q.stem), 0))
-            as pos
-    from hits as h
-    inner join articles as a using (doc_id)
-    inner join query_terms as q on coalesce(a.language, 'und') = q.language
-    group by h.doc_id
-),
-snippets as (
-    select
-        a.doc_id,
-        m.pos,
-        greatest(coalesce(m.pos, 1) - 80, 1) as start,
-        regexp_extract(substr(a.text, coalesce(m.pos, 1)), '^[\pL\pN]+') as word,
-        a.text
-    from articles as a
-    inner join first_match as m using (doc_id)
-),
-marked as (
-    select
-        doc_id,
-        replace(
-            case when start > 1 then '…' else '' end
-            || case
-                when pos is null then substr(text, 1, 240)
-                else substr(text, start, pos - start) || '**' || word || '**'
-                    || substr(text, pos + length(word), start + 240 - pos - length(word))
-            end
-            || case when start + 240 <= length(text) then '…' else '' end,
-            chr(10), ' '
-        ) as snippet
-    from snippets
-),
-final as (
+with final as (
     select
         round(h.score, 4) as score,
         a.source,
         a.published_at,
         a.title,
         a.url,
-        m.snippet,
+        search_snippet(a.text, h.stems, h.strip) as snippet,
         a.language,
         a.sources,
         a.urls,
         a.doc_id
-    from hits as h
+    from search_hits(q) as h
     inner join articles as a using (doc_id)
-    inner join marked as m using (doc_id)
 )
 select * from final
 order by score desc, published_at desc nulls last, doc_id;
