@@ -1,4 +1,4 @@
-"""The ``trawl`` command line (typer): run, demo, sql, serve, sources, migrate."""
+"""The ``trawl`` command line (typer): run, demo, sql, search, export, serve, sources, migrate."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import csv
 import io
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows import settings
 from flows.sources import SourcesError, load_sources, select
@@ -32,6 +34,8 @@ SourcesOption = Annotated[
 DataOption = Annotated[
     Path | None, typer.Option("--data-dir", help="Archive and staging folder [default: $TRAWL_DATA_DIR or data].")
 ]
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
 EXAMPLE_QUERIES = (
     "select source, language, count(*) as articles from articles group by all order by all",
@@ -128,12 +132,42 @@ def demo(
     con.close()
 
 
-def _read_only(db: Path) -> Any:
-    from warehouse.db import connect
+LiveOption = Annotated[
+    bool,
+    typer.Option("--live", help="Read the warehouse itself, waiting while a load writes it, not its snapshot."),
+]
+WaitOption = Annotated[float, typer.Option("--wait", help="Seconds to wait for a load to release the warehouse.")]
+SinceOption = Annotated[
+    datetime | None, typer.Option("--since", formats=DATE_FORMATS, help="From this date (UTC), inclusive.")
+]
+UntilOption = Annotated[
+    datetime | None, typer.Option("--until", formats=DATE_FORMATS, help="Up to this date (UTC), inclusive.")
+]
+
+
+def _read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
+    """A read-only connection: the published snapshot, or the warehouse itself (see warehouse/snapshot.py)."""
+    from warehouse.snapshot import WarehouseBusy, is_current, open_reader
 
     if not db.exists():
         _fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
-    return connect(db, read_only=True)
+    try:
+        con, path = open_reader(db, live=live, wait=wait)
+    except WarehouseBusy as error:
+        _fail(str(error))
+    if path != db and not is_current(db):
+        err.print(f"[yellow]a load is writing {db}: reading its last published snapshot[/yellow]")
+    return con
+
+
+def _utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
+    """A CLI date as an aware UTC datetime; an --until date covers its whole day."""
+    if value is None:
+        return None
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if end_of_day and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        value += timedelta(days=1)
+    return value
 
 
 @app.command()
@@ -141,13 +175,15 @@ def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    live: LiveOption = False,
+    wait: WaitOption = 60.0,
 ) -> None:
-    """Run ad-hoc SQL against the warehouse, opened read-only."""
+    """Run ad-hoc SQL against the warehouse, opened read-only (works while a nightly run loads)."""
     import duckdb
 
     if fmt not in ("table", "csv", "json"):
         _fail("--format is table, csv or json")
-    con = _read_only(settings.resolve_paths(db).db)
+    con = _read_only(settings.resolve_paths(db).db, live, wait)
     try:
         cursor = con.execute(query)
         columns = [d[0] for d in cursor.description] if cursor.description else []
@@ -156,6 +192,79 @@ def sql(
         _fail(str(error))
     finally:
         con.close()
+
+
+def _marked(snippet: str) -> Text:
+    """A snippet with its **match** in bold."""
+    text = Text()
+    for i, part in enumerate(snippet.split("**")):
+        text.append(part, style="bold yellow" if i % 2 else None)
+    return text
+
+
+@app.command()
+def search(
+    words: Annotated[
+        str, typer.Argument(help="Words to find: every one must occur, in any inflection; accents optional.")
+    ],
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only articles shown by this source.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only articles in this language (ISO 639-1).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many hits.")] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    live: LiveOption = False,
+    wait: WaitOption = 60.0,
+) -> None:
+    """Full-text search of the current articles: ranked hits with source, date, title, URL and a snippet."""
+    from warehouse.search import SEARCH_COLUMNS
+    from warehouse.search import search as run_search
+
+    if fmt not in ("table", "csv", "json"):
+        _fail("--format is table, csv or json")
+    con = _read_only(settings.resolve_paths(db).db, live, wait)
+    try:
+        hits = run_search(con, words, source, lang, _utc(since), _utc(until, end_of_day=True), limit)
+    finally:
+        con.close()
+    if fmt != "table":
+        print_rows(list(SEARCH_COLUMNS), [tuple(getattr(h, c) for c in SEARCH_COLUMNS) for h in hits], fmt)
+        return
+    table = Table(title=f"{len(hits)} hit(s) for {words!r}")
+    for column, width in (("score", 7), ("source", 16), ("date", 10), ("title / url / snippet", 100)):
+        table.add_column(column, overflow="fold", max_width=width)
+    for h in hits:
+        body = Text(h.title or "(no title)", style="bold")
+        body.append(f"\n{h.url}\n", style="cyan")
+        body.append_text(_marked(h.snippet))
+        table.add_row(f"{h.score:.2f}", h.source, f"{h.published_at:%Y-%m-%d}" if h.published_at else "", body)
+    console.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder [default: <data dir>/export].")] = None,
+    since: SinceOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only articles shown by this source.")] = None,
+    db: DbOption = None,
+    data_dir: DataOption = None,
+    live: LiveOption = False,
+    wait: WaitOption = 60.0,
+) -> None:
+    """Export the current articles: Parquet partitioned by source and month, or CSV / JSON Lines."""
+    from warehouse.export import FORMATS, export_articles
+
+    if fmt not in FORMATS:
+        _fail(f"--format is {', '.join(FORMATS)}")
+    paths = settings.resolve_paths(db, data_dir)
+    con = _read_only(paths.db, live, wait)
+    try:
+        target, count = export_articles(con, out or paths.data_dir / "export", fmt, _utc(since), source)
+    finally:
+        con.close()
+    console.print(f"wrote {count} article(s) to {target}")
 
 
 @app.command()
@@ -212,6 +321,10 @@ def migrate(
         return
     con = warehouse_db.connect(path)
     applied = [m.name for m in warehouse_db.migrate(con)]
+    con.close()
+    from warehouse.snapshot import publish
+
+    publish(path)
     console.print(f"{path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
 
 

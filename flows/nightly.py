@@ -14,13 +14,15 @@ from prefect.states import State
 from prefect.tasks import exponential_backoff
 
 from flows import limits, settings
-from flows.alerts import notify, source_problems
+from flows.alerts import Problem, notify, source_problems
+from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
 from flows.outcome import final_state
 from flows.report import publish_report, source_row
 from flows.sources import Source, load_sources, select
 from spiders.archive import iter_manifest
+from transforms.quality import WARNING
 from warehouse.db import connect
 from warehouse.load import LoadReport, SourceBatch, load_batch
 from warehouse.read import known_validators
@@ -88,6 +90,7 @@ def load_source(
             report = load_batch(con, batch)
         finally:
             con.close()
+        publish_snapshot(db)  # readers see each source's load without waiting for the writer
     counts = {k: v for k, v in report.row().items() if k not in ("crawl_stats", "run_id", "source")}
     get_run_logger().info("loaded %s: %s", source.key, json.dumps(counts, default=str))
     return report
@@ -138,6 +141,7 @@ def nightly(
     data_dir: str | None = None,
     only: list[str] | None = None,
     full: bool = False,
+    near_dup_threshold: float | None = None,
 ) -> State[Any]:
     """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``).
 
@@ -164,9 +168,17 @@ def nightly(
             extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
             logger.error("source %s failed: %s", s.key, error)
         reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
-    status = _finish(paths.db, run_id, reports)
+    with limits.warehouse_slot():  # the run's last writes: search and near-duplicate indexes, status, checks
+        refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))
+        status = _finish(paths.db, run_id, reports)
+        checks = check_quality(str(paths.db), run_id, sources)
     rows = [source_row(r, paths.run_dir(r.source, run_id), started) for r in reports]
-    problems = source_problems(rows)  # quality checks add theirs here: one notification per run
-    publish_report(run_id, status, rows, str(paths.db), problems)
+    problems = source_problems(rows)
+    problems += [
+        Problem(c.source, "quality", f"{c.check} = {c.value} (limit {c.threshold}): {c.detail}", severity="warning")
+        for c in checks
+        if c.status == WARNING
+    ]  # one notification per run, failures and quality breaches together
+    publish_report(run_id, status, rows, str(paths.db), problems, quality=checks)
     notify(run_id, problems, flow_run.ui_url)
     return final_state([asdict(r) for r in reports], problems)

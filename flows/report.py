@@ -11,6 +11,7 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from spiders.archive import iter_manifest
+from transforms.quality import WARNING, Check
 from warehouse.load import LoadReport
 
 RUN_TABLE_KEY = "trawl-run-sources"
@@ -85,9 +86,31 @@ def source_row(report: LoadReport, run_dir: Path | None, started_at: Any = None)
     return row
 
 
-def markdown_report(run_id: str, status: str, rows: list[dict[str, Any]], db: str, problems: list[Any]) -> str:
-    """A short Markdown report: the problems first, then every source, then the SQL to look deeper."""
-    lines = [f"# trawl run `{run_id}`: {status}", ""]
+def quality_lines(checks: list[Check]) -> list[str]:
+    """The run report's quality section: each source with a breached check, and why."""
+    warnings = [c for c in checks if c.status == WARNING]
+    if not warnings:
+        return ["## Quality", "", f"All {len(checks)} quality checks passed.", ""]
+    lines = ["## Quality warnings", ""]
+    for source in sorted({c.source for c in warnings}):
+        found = [c for c in warnings if c.source == source]
+        lines.append(
+            f"- **{source}**: " + "; ".join(f"{c.check} = {c.value} (limit {c.threshold}): {c.detail}" for c in found)
+        )
+    return [*lines, ""]
+
+
+def markdown_report(
+    run_id: str,
+    status: str,
+    rows: list[dict[str, Any]],
+    db: str,
+    problems: list[Any],
+    quality: list[Check] | None = None,
+) -> str:
+    """A short Markdown report: the problems first, quality warnings, every source, then the SQL to look deeper."""
+    warned = quality is not None and any(c.status == WARNING for c in quality)
+    lines = [f"# trawl run `{run_id}`: {status}" + (", with quality warnings" if warned else ""), ""]
     if problems:
         lines += ["## Problems", ""]
         lines += [f"- **{p.source}** {p.kind}: {p.reason.splitlines()[0][:300] if p.reason else ''}" for p in problems]
@@ -97,6 +120,8 @@ def markdown_report(run_id: str, status: str, rows: list[dict[str, Any]], db: st
         lines += ["## Top failures", "", "| source | reason | requests |", "|---|---|---|"]
         lines += [f"| {s} | {r} | {n} |" for (s, r), n in failures.most_common(10)]
         lines.append("")
+    if quality is not None:
+        lines += quality_lines(quality)
     lines += [
         "## Sources",
         "",
@@ -119,6 +144,7 @@ def markdown_report(run_id: str, status: str, rows: list[dict[str, Any]], db: st
         f"select * from run_sources where run_id = '{run_id}';",
         f"select source, status, error, count(*) from fetches where run_id = '{run_id}' and (error is not null or status >= 400) group by all order by 4 desc;",
         f"select source, reason, count(*) from discards where run_id = '{run_id}' group by all order by 3 desc;",
+        f"select * from quality_checks where run_id = '{run_id}' and status <> 'ok';",
         "```",
     ]
     return "\n".join(lines)
@@ -129,13 +155,31 @@ def table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: _counts(v) if isinstance(v, dict) else v for k, v in row.items()} for row in rows]
 
 
-def publish_report(run_id: str, status: str, rows: list[dict[str, Any]], db: str, problems: list[Any]) -> None:
-    """Attach the run's table and Markdown report, plus one keyed table per source (its history in the UI)."""
+def publish_report(
+    run_id: str,
+    status: str,
+    rows: list[dict[str, Any]],
+    db: str,
+    problems: list[Any],
+    quality: list[Check] | None = None,
+) -> None:
+    """Attach the run's tables and Markdown report, plus one keyed table per source (its history in the UI)."""
     create_table_artifact(
         table=table(rows), key=RUN_TABLE_KEY, description=f"Per-source counts of trawl run {run_id} ({status})"
     )
+    if quality is not None:
+        warned = sorted({c.source for c in quality if c.status == WARNING})
+        create_table_artifact(
+            table=[
+                {k: getattr(c, k) for k in ("source", "check", "status", "value", "threshold", "detail")}
+                for c in quality
+            ],
+            key="trawl-quality",
+            description=f"Quality checks of trawl run {run_id}: "
+            + (f"warnings for {', '.join(warned)}" if warned else "all passed"),
+        )
     create_markdown_artifact(
-        markdown=markdown_report(run_id, status, rows, db, problems),
+        markdown=markdown_report(run_id, status, rows, db, problems, quality),
         key=RUN_REPORT_KEY,
         description=f"trawl run {run_id}: {status}",
     )

@@ -220,6 +220,10 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         provenance["links"] = "html:a[href] in body"
     provenance.setdefault("canonical_url", "fetched_url")
     now = datetime.now(UTC)
+    for name in ("published_at", "modified_at"):  # dropped below, but kept visible for quality checks
+        value = getattr(found, name)
+        if value and value > now:
+            provenance[f"future_{name}"] = value.isoformat()
     return Article(
         url=url,
         title=found.title or "",
