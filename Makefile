@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test lint format typecheck clean
+.PHONY: setup demo ui browser test lint format typecheck clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -22,7 +22,13 @@ setup: $(VENV)/.synced ## create .venv with the locked dependencies
 demo: setup ## serve the offline demo sites and run the nightly job on them
 	$(VENV)/bin/trawl demo
 
-test: setup ## lint, type-check and run the whole test suite
+ui: setup ## local Prefect server + UI on 127.0.0.1:4200, deployments applied, a worker, the demo sites (Ctrl-C stops)
+	$(VENV)/bin/trawl ui $(UI_FLAGS)
+
+browser: ## Debian's chromium for the UI test (installed when missing; needs root and apt)
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
+test: setup browser ## lint, type-check and run the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy transforms warehouse

@@ -1,4 +1,4 @@
-"""The ``trawl`` command line (typer): run, demo, sql, serve, sources, migrate, doctor, history."""
+"""The ``trawl`` command line (typer): run, demo, sql, search, export, serve, sources, migrate, doctor, history."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import csv
 import io
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows import settings
 from flows.sources import SourcesError, load_sources, select
@@ -32,6 +34,8 @@ SourcesOption = Annotated[
 DataOption = Annotated[
     Path | None, typer.Option("--data-dir", help="Archive and staging folder [default: $TRAWL_DATA_DIR or data].")
 ]
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
 EXAMPLE_QUERIES = (
     "select source, language, count(*) as articles from articles group by all order by all",
@@ -61,21 +65,9 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "tabl
 
 
 def print_reports(reports: list[dict[str, Any]]) -> None:
-    columns = [
-        "source",
-        "status",
-        "discovered",
-        "fetched",
-        "not_modified",
-        "not_due",
-        "failed",
-        "new_documents",
-        "duplicates",
-        "new_versions",
-        "gone",
-        "discarded",
-        "boilerplate_removed",
-    ]
+    from flows.report import COLUMNS
+
+    columns = list(COLUMNS)
     print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
     for r in reports:
         if r["status"] != "ok":
@@ -93,21 +85,31 @@ def run(
     db: DbOption = None,
     data_dir: DataOption = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Recrawl every page without conditional requests (a backfill).")
+    ] = False,
 ) -> None:
-    """Run the nightly job now: crawl, extract, clean, deduplicate and load."""
+    """Run the nightly job now: crawl, extract, clean, deduplicate and load (exit 1 when a source failed)."""
     path = sources or settings.default_sources_file()
     try:
         select(load_sources(path), source, path)
     except SourcesError as error:
         _fail(str(error))
     from flows.nightly import nightly
+    from flows.outcome import RunFailed
 
-    reports = nightly(
-        sources_file=str(path), db=str(db) if db else None, data_dir=str(data_dir) if data_dir else None, only=source
-    )
+    try:
+        reports = nightly(
+            sources_file=str(path),
+            db=str(db) if db else None,
+            data_dir=str(data_dir) if data_dir else None,
+            only=source,
+            full=full,
+        )
+    except RunFailed as failed:  # every source was loaded and reported; some failed
+        print_reports(failed.reports)
+        raise typer.Exit(1) from None
     print_reports(reports)
-    if not any(r["status"] == "ok" for r in reports):
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -130,12 +132,42 @@ def demo(
     con.close()
 
 
-def _read_only(db: Path) -> Any:
-    from warehouse.db import connect
+LiveOption = Annotated[
+    bool,
+    typer.Option("--live", help="Read the warehouse itself, waiting while a load writes it, not its snapshot."),
+]
+WaitOption = Annotated[float, typer.Option("--wait", help="Seconds to wait for a load to release the warehouse.")]
+SinceOption = Annotated[
+    datetime | None, typer.Option("--since", formats=DATE_FORMATS, help="From this date (UTC), inclusive.")
+]
+UntilOption = Annotated[
+    datetime | None, typer.Option("--until", formats=DATE_FORMATS, help="Up to this date (UTC), inclusive.")
+]
+
+
+def _read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
+    """A read-only connection: the published snapshot, or the warehouse itself (see warehouse/snapshot.py)."""
+    from warehouse.snapshot import WarehouseBusy, is_current, open_reader
 
     if not db.exists():
         _fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
-    return connect(db, read_only=True)
+    try:
+        con, path = open_reader(db, live=live, wait=wait)
+    except WarehouseBusy as error:
+        _fail(str(error))
+    if path != db and not is_current(db):
+        err.print(f"[yellow]a load is writing {db}: reading its last published snapshot[/yellow]")
+    return con
+
+
+def _utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
+    """A CLI date as an aware UTC datetime; an --until date covers its whole day."""
+    if value is None:
+        return None
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if end_of_day and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        value += timedelta(days=1)
+    return value
 
 
 @app.command()
@@ -143,13 +175,15 @@ def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    live: LiveOption = False,
+    wait: WaitOption = 60.0,
 ) -> None:
-    """Run ad-hoc SQL against the warehouse, opened read-only."""
+    """Run ad-hoc SQL against the warehouse, opened read-only (works while a nightly run loads)."""
     import duckdb
 
     if fmt not in ("table", "csv", "json"):
         _fail("--format is table, csv or json")
-    con = _read_only(settings.resolve_paths(db).db)
+    con = _read_only(settings.resolve_paths(db).db, live, wait)
     try:
         cursor = con.execute(query)
         columns = [d[0] for d in cursor.description] if cursor.description else []
@@ -158,6 +192,79 @@ def sql(
         _fail(str(error))
     finally:
         con.close()
+
+
+def _marked(snippet: str) -> Text:
+    """A snippet with its **match** in bold."""
+    text = Text()
+    for i, part in enumerate(snippet.split("**")):
+        text.append(part, style="bold yellow" if i % 2 else None)
+    return text
+
+
+@app.command()
+def search(
+    words: Annotated[
+        str, typer.Argument(help="Words to find: every one must occur, in any inflection; accents optional.")
+    ],
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only articles shown by this source.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only articles in this language (ISO 639-1).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many hits.")] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    live: LiveOption = False,
+    wait: WaitOption = 60.0,
+) -> None:
+    """Full-text search of the current articles: ranked hits with source, date, title, URL and a snippet."""
+    from warehouse.search import SEARCH_COLUMNS
+    from warehouse.search import search as run_search
+
+    if fmt not in ("table", "csv", "json"):
+        _fail("--format is table, csv or json")
+    con = _read_only(settings.resolve_paths(db).db, live, wait)
+    try:
+        hits = run_search(con, words, source, lang, _utc(since), _utc(until, end_of_day=True), limit)
+    finally:
+        con.close()
+    if fmt != "table":
+        print_rows(list(SEARCH_COLUMNS), [tuple(getattr(h, c) for c in SEARCH_COLUMNS) for h in hits], fmt)
+        return
+    table = Table(title=f"{len(hits)} hit(s) for {words!r}")
+    for column, width in (("score", 7), ("source", 16), ("date", 10), ("title / url / snippet", 100)):
+        table.add_column(column, overflow="fold", max_width=width)
+    for h in hits:
+        body = Text(h.title or "(no title)", style="bold")
+        body.append(f"\n{h.url}\n", style="cyan")
+        body.append_text(_marked(h.snippet))
+        table.add_row(f"{h.score:.2f}", h.source, f"{h.published_at:%Y-%m-%d}" if h.published_at else "", body)
+    console.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder [default: <data dir>/export].")] = None,
+    since: SinceOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only articles shown by this source.")] = None,
+    db: DbOption = None,
+    data_dir: DataOption = None,
+    live: LiveOption = False,
+    wait: WaitOption = 60.0,
+) -> None:
+    """Export the current articles: Parquet partitioned by source and month, or CSV / JSON Lines."""
+    from warehouse.export import FORMATS, export_articles
+
+    if fmt not in FORMATS:
+        _fail(f"--format is {', '.join(FORMATS)}")
+    paths = settings.resolve_paths(db, data_dir)
+    con = _read_only(paths.db, live, wait)
+    try:
+        target, count = export_articles(con, out or paths.data_dir / "export", fmt, _utc(since), source)
+    finally:
+        con.close()
+    console.print(f"wrote {count} article(s) to {target}")
 
 
 @app.command()
@@ -214,7 +321,71 @@ def migrate(
         return
     con = warehouse_db.connect(path)
     applied = [m.name for m in warehouse_db.migrate(con)]
+    con.close()
+    from warehouse.snapshot import publish
+
+    publish(path)
     console.print(f"{path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
+
+
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option(help="Port of the Prefect server and UI on 127.0.0.1.")] = 4200,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Serve the demo sites and point the worker's runs at them.")
+    ] = True,
+) -> None:
+    """Start a local Prefect server and UI, apply prefect.yaml and start a worker (Ctrl-C stops everything)."""
+    import signal
+    import time
+
+    from flows.ui import UiError, local_stack
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` stops the children too, like Ctrl-C
+    try:
+        with local_stack(port=port, demo=demo) as stack:
+            console.print(f"Prefect UI: [bold]{stack.ui_url}[/bold]  (server, worker and logs in {stack.home})")
+            for key, url in stack.demo_urls.items():
+                console.print(f"demo site {key}: {url}")
+            console.print(
+                "Deployments: nightly/nightly, source/source, reextract/reextract, backfill/backfill. In another shell:\n"
+                f"  export PREFECT_API_URL={stack.api_url}\n"
+                "  .venv/bin/prefect deployment run nightly/nightly --watch\n"
+                "Press Ctrl-C to stop the worker, the server and the demo sites."
+            )
+            while True:
+                time.sleep(3600)
+    except UiError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+@app.command()
+def reextract(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source key.")] = None,
+    sources: SourcesOption = None,
+    db: DbOption = None,
+    data_dir: DataOption = None,
+) -> None:
+    """Rebuild documents from the WARC archive with the current extractor and cleaner (no network)."""
+    from flows.outcome import RunFailed
+    from flows.reextract import reextract as reextract_flow
+
+    try:
+        summaries = reextract_flow(
+            source=source,
+            sources_file=str(sources) if sources else None,
+            db=str(db) if db else None,
+            data_dir=str(data_dir) if data_dir else None,
+        )
+    except (RunFailed, SourcesError) as error:
+        _fail(str(error))
+    columns = ["source", "pages", "changed", "new_pages", "fields"]
+    print_rows(columns, [tuple(s[c] for c in columns) for s in summaries], title="Documents rebuilt from the archive")
 
 
 @app.command()
@@ -268,20 +439,18 @@ def history(
 
 
 @app.command("demo-server")
-def demo_server(night: Annotated[int, typer.Option(help="Which night's content to serve.")] = 1) -> None:
+def demo_server(
+    night: Annotated[int, typer.Option(help="Which night's content to serve (1 or 2).")] = 1,
+    down: Annotated[list[str] | None, typer.Option(help="Site key to leave unreachable (repeatable).")] = None,
+    broken: Annotated[list[str] | None, typer.Option(help="Site key whose articles lose their body.")] = None,
+) -> None:
     """Serve the bundled demo sites on loopback until interrupted."""
-    import time
+    from demo.server import main as serve_demo
 
-    from demo.server import DemoServer
-
-    with DemoServer(night=night) as server:
-        for key, url in server.urls.items():
-            console.print(f"{key}: {url}")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+    args = ["--night", str(night)]
+    args += [arg for key in down or [] for arg in ("--down", key)]
+    args += [arg for key in broken or [] for arg in ("--broken", key)]
+    serve_demo(args)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,10 @@ def demo_sites(
 def run_demo(paths: Paths, night: int = 1) -> list[dict[str, Any]]:
     """One nightly run over the demo sites into ``paths``."""
     from flows.nightly import nightly
+    from flows.outcome import RunFailed
 
     with demo_sites(night=night, ports=DEMO_PORTS):
-        return nightly(sources_file=str(DEMO_SOURCES), db=str(paths.db), data_dir=str(paths.data_dir))
+        try:
+            return nightly(sources_file=str(DEMO_SOURCES), db=str(paths.db), data_dir=str(paths.data_dir))
+        except RunFailed as failed:
+            return failed.reports

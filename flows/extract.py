@@ -149,7 +149,12 @@ def extract_crawl(out_dir: Path, workers: int | None = None) -> Path:
     target = out_dir / "extracted.jsonl"
     if _up_to_date(target, out_dir):
         return target
-    refs = article_refs(out_dir)
+    return extract_pages(article_refs(out_dir), target, workers)
+
+
+def extract_pages(refs: list[PageRef], target: Path, workers: int | None = None) -> Path:
+    """Extract archived pages (of any crawls) into ``target``, a JSON-lines file rewritten whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".jsonl.part")
     with partial.open("w", encoding="utf-8") as handle:
         for row in _results(refs, workers or os.cpu_count() or 1):

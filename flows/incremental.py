@@ -58,15 +58,22 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
     return inputs
 
 
-def plan_run(con: duckdb.DuckDBPyConnection, sources: list[Source], paths: settings.Paths, now: datetime) -> RunPlan:
-    """Take over the newest unfinished run (or start one) and prepare every crawl still to do."""
+def plan_run(
+    con: duckdb.DuckDBPyConnection, sources: list[Source], paths: settings.Paths, now: datetime, full: bool = False
+) -> RunPlan:
+    """Take over the newest unfinished run (or start one) and prepare every crawl still to do.
+
+    ``full`` (a backfill) hands the crawls an empty frontier: every page is fetched, unconditionally.
+    """
     con.execute(query("abandon_runs"), {"since": now - RESUME_WINDOW})
     previous = unfinished_run(con, now - RESUME_WINDOW)
     run_id = previous or settings.new_run_id()
     loaded = loaded_reports(con, run_id) if previous else []
     done = {r.source for r in loaded}
     inputs = {
-        s.key: frontier_inputs(con, s.key, paths.run_dir(s.key, run_id), now) for s in sources if s.key not in done
+        s.key: {} if full else frontier_inputs(con, s.key, paths.run_dir(s.key, run_id), now)
+        for s in sources
+        if s.key not in done
     }
     return RunPlan(run_id, previous is not None, [r for r in loaded if r.source in {s.key for s in sources}], inputs)
 

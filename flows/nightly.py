@@ -10,15 +10,20 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
+from prefect.states import State
 from prefect.tasks import exponential_backoff
 
-from flows import settings
+from flows import limits, settings
+from flows.alerts import Problem, notify, source_problems
+from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
 from flows.incremental import RunPlan, crawl_outputs, plan_run
-from flows.report import publish_report
+from flows.outcome import final_state
+from flows.report import publish_report, source_row
 from flows.sources import Source, load_sources, select
 from spiders.archive import iter_manifest
+from transforms.quality import WARNING
 from warehouse.db import connect
 from warehouse.load import LoadReport, SourceBatch, load_batch
 
@@ -38,9 +43,10 @@ class CrawlFailed(RuntimeError):
 def crawl_source(source: Source, out_dir: str, run_id: str, frontier: dict[str, Any] | None = None) -> CrawlResult:
     """Crawl one source with Scrapy in a subprocess and archive every response."""
     logger = get_run_logger()
-    result = run_crawl(source, Path(out_dir), run_id, frontier)
+    with limits.crawl_slot(source.key):  # bounded crawls; never two of one source at once
+        result = run_crawl(source, Path(out_dir), run_id, frontier)
     logger.info("%s", result.stats.get("trawl/summary") or f"crawl of {source.key} finished")
-    logger.debug("scrapy stats for %s: %s", source.key, json.dumps(result.stats, sort_keys=True, default=str))
+    logger.info("scrapy stats of %s:\n%s", source.key, json.dumps(result.stats, indent=1, sort_keys=True, default=str))
     if result.returncode != 0:
         raise CrawlFailed(f"crawl of {source.key} exited {result.returncode}:\n{result.log_tail}")
     return result
@@ -82,22 +88,25 @@ def load_source(
         rest_names=rest_names,
         revisit=source.revisit.policy(),
     )
-    con = connect(db)
-    try:
-        report = load_batch(con, batch)
-    finally:
-        con.close()
+    with limits.warehouse_slot():  # one writer of the DuckDB file across all runs
+        con = connect(db)
+        try:
+            report = load_batch(con, batch)
+        finally:
+            con.close()
+        publish_snapshot(db)  # readers see each source's load without waiting for the writer
     counts = {k: v for k, v in report.row().items() if k not in ("crawl_stats", "run_id", "source")}
     get_run_logger().info("loaded %s: %s", source.key, json.dumps(counts, default=str))
     return report
 
 
-def _begin(db: Path, sources: list[Source], paths: settings.Paths) -> RunPlan:
-    """Start the run (or take over an unfinished one); write each crawl's frontier inputs."""
+def _begin(db: Path, sources: list[Source], paths: settings.Paths, full: bool = False) -> RunPlan:
+    """Start the run (or take over an unfinished one); write each crawl's frontier inputs
+    (none for a ``full`` recrawl, which fetches every page again, unconditionally)."""
     now = datetime.now(UTC)
     con = connect(db)
     try:
-        plan = plan_run(con, sources, paths, now)
+        plan = plan_run(con, sources, paths, now, full)
         con.execute("begin transaction")
         con.execute(
             "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
@@ -130,14 +139,25 @@ def nightly(
     db: str | None = None,
     data_dir: str | None = None,
     only: list[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``)."""
+    full: bool = False,
+    near_dup_threshold: float | None = None,
+) -> State[Any]:
+    """Crawl, extract, clean, deduplicate and load every configured source (or those in ``only``).
+
+    ``full`` recrawls every page without conditional requests (a backfill). Ends Completed, or
+    Failed naming the failed sources after all of them were loaded and reported (flows/outcome.py).
+    """
     logger = get_run_logger()
     path = Path(sources_file) if sources_file else settings.default_sources_file()
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
     paths = settings.resolve_paths(db, data_dir)
     started = datetime.now(UTC)
     plan = _begin(paths.db, sources, paths)
+    run_id = plan.run_id
+    todo = [s for s in sources if s.key in plan.inputs]
+    logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
+    limits.ensure_limits(s.key for s in sources)
+    plan = _begin(paths.db, sources, paths, full)
     run_id = plan.run_id
     todo = [s for s in sources if s.key in plan.inputs]
     logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
@@ -158,6 +178,17 @@ def nightly(
         reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
     order = {s.key: i for i, s in enumerate(sources)}
     reports.sort(key=lambda r: order[r.source])
-    status = _finish(paths.db, run_id, reports)
-    publish_report(run_id, status, reports, str(paths.db))
-    return [asdict(r) for r in reports]
+    with limits.warehouse_slot():  # the run's last writes: search and near-duplicate indexes, status, checks
+        refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))
+        status = _finish(paths.db, run_id, reports)
+        checks = check_quality(str(paths.db), run_id, sources)
+    rows = [source_row(r, paths.run_dir(r.source, run_id), started) for r in reports]
+    problems = source_problems(rows)
+    problems += [
+        Problem(c.source, "quality", f"{c.check} = {c.value} (limit {c.threshold}): {c.detail}", severity="warning")
+        for c in checks
+        if c.status == WARNING
+    ]  # one notification per run, failures and quality breaches together
+    publish_report(run_id, status, rows, str(paths.db), problems, quality=checks)
+    notify(run_id, problems, flow_run.ui_url)
+    return final_state([asdict(r) for r in reports], problems)

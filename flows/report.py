@@ -1,10 +1,23 @@
-"""The run report: a per-source table and a Markdown summary as Prefect artifacts."""
+"""The run report as Prefect artifacts: a per-source table, a keyed table per source, a Markdown summary."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from spiders.archive import iter_manifest
+from transforms.quality import WARNING, Check
 from warehouse.load import LoadReport
+
+RUN_TABLE_KEY = "trawl-run-sources"
+RUN_REPORT_KEY = "trawl-run-report"
+# HTTP answers that mean "the site refuses us", not "the page is missing"
+BLOCKING_STATUSES = frozenset({401, 403, 429, 451})
 
 COLUMNS = (
     "source",
@@ -12,74 +25,169 @@ COLUMNS = (
     "discovered",
     "fetched",
     "not_modified",
-    "failed",
-    "extracted",
-    "discarded",
+    "not_due",
     "new_documents",
-    "duplicates",
     "new_versions",
     "gone",
-    "not_due",
-    "dates_rejected",
+    "duplicates",
+    "discarded",
+    "discard_reasons",
+    "failed",
+    "failed_reasons",
+    "blocked",
     "boilerplate_removed",
+    "crawl_seconds",
+    "seconds",
+    "error",
 )
 
 
-def report_rows(reports: list[LoadReport]) -> list[dict[str, object]]:
-    """One row per source with the counts users read first, discard reasons spelled out."""
-    rows = []
-    for r in reports:
-        row: dict[str, object] = {name: getattr(r, name) for name in COLUMNS}
-        row["discard_reasons"] = ", ".join(f"{k}: {v}" for k, v in r.discard_reasons.items()) or "-"
-        row["error"] = (r.error or "-")[:300]
-        seconds = (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None
-        row["load_seconds"] = round(seconds, 2) if seconds is not None else "-"
-        rows.append(row)
-    return rows
+def source_key(source: str) -> str:
+    """The artifact key of one source's history: lower-case letters, digits and dashes only."""
+    return "trawl-source-" + re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-")
 
 
-def markdown_report(run_id: str, status: str, reports: list[LoadReport], db: str) -> str:
-    """A short Markdown report: what failed first, then the SQL to look deeper."""
-    failed = [r for r in reports if r.status != "ok"]
-    lines = [f"# trawl run `{run_id}`: {status}", ""]
-    if failed:
-        lines += ["## Failed sources", ""]
-        lines += [f"- **{r.source}** ({r.status}): {(r.error or '').splitlines()[0][:300]}" for r in failed]
+def fetch_outcomes(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
+    """Failed article requests counted by reason, and requests the site refused (401/403/429/451)."""
+    reasons: Counter[str] = Counter()
+    blocked = 0
+    for row in rows:
+        status = row.get("status")
+        if status in BLOCKING_STATUSES:
+            blocked += 1
+        if row.get("role") != "article" or status in (200, 304):
+            continue
+        if status:
+            reasons[f"http {status}"] += 1
+        else:
+            error = str(row.get("error") or "no response")
+            reasons[error.split(":", 1)[0].strip() or "no response"] += 1
+    return dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))), blocked
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-"
+
+
+def source_row(report: LoadReport, run_dir: Path | None, started_at: Any = None) -> dict[str, Any]:
+    """One source's line of the report; fetch outcomes are read from its crawl's manifest."""
+    manifest = run_dir is not None and (run_dir / "manifest.jsonl").exists()
+    reasons, blocked = fetch_outcomes(iter_manifest(run_dir) if manifest and run_dir else [])
+    start = started_at or report.started_at
+    seconds = (report.finished_at - start).total_seconds() if report.finished_at and start else None
+    crawl_seconds = report.crawl_stats.get("elapsed_time_seconds")
+    row: dict[str, Any] = {name: getattr(report, name, None) for name in COLUMNS}
+    row.update(
+        discard_reasons=dict(report.discard_reasons),
+        failed_reasons=reasons,
+        blocked=blocked,
+        crawl_seconds=round(float(crawl_seconds), 1) if crawl_seconds is not None else "-",
+        seconds=round(seconds, 1) if seconds is not None else "-",
+        error=(report.error or "-")[:300],
+    )
+    return row
+
+
+def quality_lines(checks: list[Check]) -> list[str]:
+    """The run report's quality section: each source with a breached check, and why."""
+    warnings = [c for c in checks if c.status == WARNING]
+    if not warnings:
+        return ["## Quality", "", f"All {len(checks)} quality checks passed.", ""]
+    lines = ["## Quality warnings", ""]
+    for source in sorted({c.source for c in warnings}):
+        found = [c for c in warnings if c.source == source]
+        lines.append(
+            f"- **{source}**: " + "; ".join(f"{c.check} = {c.value} (limit {c.threshold}): {c.detail}" for c in found)
+        )
+    return [*lines, ""]
+
+
+def markdown_report(
+    run_id: str,
+    status: str,
+    rows: list[dict[str, Any]],
+    db: str,
+    problems: list[Any],
+    quality: list[Check] | None = None,
+) -> str:
+    """A short Markdown report: the problems first, quality warnings, every source, then the SQL to look deeper."""
+    warned = quality is not None and any(c.status == WARNING for c in quality)
+    lines = [f"# trawl run `{run_id}`: {status}" + (", with quality warnings" if warned else ""), ""]
+    if problems:
+        lines += ["## Problems", ""]
+        lines += [f"- **{p.source}** {p.kind}: {p.reason.splitlines()[0][:300] if p.reason else ''}" for p in problems]
         lines.append("")
+    failures = Counter({(row["source"], reason): n for row in rows for reason, n in row["failed_reasons"].items()})
+    if failures:
+        lines += ["## Top failures", "", "| source | reason | requests |", "|---|---|---|"]
+        lines += [f"| {s} | {r} | {n} |" for (s, r), n in failures.most_common(10)]
+        lines.append("")
+    if quality is not None:
+        lines += quality_lines(quality)
     lines += [
         "## Sources",
         "",
-        "| source | status | fetched | new | duplicates | discarded | boilerplate lines removed |",
-        "|---|---|---|---|---|---|---|",
+        "| source | status | discovered | fetched | 304 | new | updated | duplicates | discarded | failed | blocked | boilerplate lines removed | seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {r.source} | {r.status} | {r.fetched} | {r.new_documents} | {r.duplicates} | {r.discarded} | {r.boilerplate_removed} |"
-        for r in reports
+        f"| {r['source']} | {r['status']} | {r['discovered']} | {r['fetched']} | {r['not_modified']} | {r['new_documents']}"
+        f" | {r['new_versions']} | {r['duplicates']} | {r['discarded']} | {r['failed']} | {r['blocked']}"
+        f" | {r['boilerplate_removed']} | {r['seconds']} |"
+        for r in rows
     ]
     lines += [
         "",
         "## Look deeper",
         "",
-        f"Warehouse: `{db}`",
+        f'Warehouse: `{db}` (`trawl sql "..."` opens it read-only)',
         "",
         "```sql",
         f"select * from run_sources where run_id = '{run_id}';",
-        f"select source, status, error, count(*) from fetches where run_id = '{run_id}' and (error is not null or status >= 400) group by all;",
+        f"select source, status, error, count(*) from fetches where run_id = '{run_id}' and (error is not null or status >= 400) group by all order by 4 desc;",
         f"select source, reason, count(*) from discards where run_id = '{run_id}' group by all order by 3 desc;",
+        f"select * from quality_checks where run_id = '{run_id}' and status <> 'ok';",
         "```",
     ]
     return "\n".join(lines)
 
 
-def publish_report(run_id: str, status: str, reports: list[LoadReport], db: str) -> None:
-    """Attach the run's table and Markdown report to the flow run (keyed: history in the UI)."""
+def table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as a table artifact shows them: counts by reason spelled out."""
+    return [{k: _counts(v) if isinstance(v, dict) else v for k, v in row.items()} for row in rows]
+
+
+def publish_report(
+    run_id: str,
+    status: str,
+    rows: list[dict[str, Any]],
+    db: str,
+    problems: list[Any],
+    quality: list[Check] | None = None,
+) -> None:
+    """Attach the run's tables and Markdown report, plus one keyed table per source (its history in the UI)."""
     create_table_artifact(
-        table=report_rows(reports),
-        key="trawl-run-sources",
-        description=f"Per-source counts of trawl run {run_id} ({status})",
+        table=table(rows), key=RUN_TABLE_KEY, description=f"Per-source counts of trawl run {run_id} ({status})"
     )
+    if quality is not None:
+        warned = sorted({c.source for c in quality if c.status == WARNING})
+        create_table_artifact(
+            table=[
+                {k: getattr(c, k) for k in ("source", "check", "status", "value", "threshold", "detail")}
+                for c in quality
+            ],
+            key="trawl-quality",
+            description=f"Quality checks of trawl run {run_id}: "
+            + (f"warnings for {', '.join(warned)}" if warned else "all passed"),
+        )
     create_markdown_artifact(
-        markdown=markdown_report(run_id, status, reports, db),
-        key="trawl-run-report",
-        description=f"trawl run {run_id}",
+        markdown=markdown_report(run_id, status, rows, db, problems, quality),
+        key=RUN_REPORT_KEY,
+        description=f"trawl run {run_id}: {status}",
     )
+    for row in rows:
+        create_table_artifact(
+            table=table([{"run_id": run_id, **row}]),
+            key=source_key(str(row["source"])),
+            description=f"{row['source']} in trawl run {run_id}: {row['status']}",
+        )

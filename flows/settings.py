@@ -48,6 +48,13 @@ def resolve_paths(db: str | Path | None = None, data_dir: str | Path | None = No
     return Paths(data, database)
 
 
+def near_dup_threshold(value: float | None = None) -> float:
+    """The near-duplicate Jaccard threshold: the argument, else $TRAWL_NEAR_DUP_THRESHOLD, else 0.8."""
+    from transforms.minhash import DEFAULT_THRESHOLD
+
+    return float(value if value is not None else os.environ.get("TRAWL_NEAR_DUP_THRESHOLD", DEFAULT_THRESHOLD))
+
+
 def new_run_id() -> str:
     """Sortable, unique: UTC time of the start plus a random suffix."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from transforms.frontier import Revisit as RevisitPolicy
+from transforms.quality import Thresholds
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -86,6 +87,26 @@ class Cleaning(Strict):
     min_share: float = Field(default=0.05, gt=0, le=1)
 
 
+_DEFAULT = Thresholds()
+
+
+class Quality(Strict):
+    """When the run's quality checks warn about this source (see transforms/quality.py)."""
+
+    max_empty_share: float = Field(default=_DEFAULT.max_empty_share, ge=0, le=1)
+    min_words: int = Field(default=_DEFAULT.min_words, ge=0)
+    max_missing_metadata_share: float = Field(default=_DEFAULT.max_missing_metadata_share, ge=0, le=1)
+    max_future_dates: int = Field(default=_DEFAULT.max_future_dates, ge=0)
+    max_duplicate_share: float = Field(default=_DEFAULT.max_duplicate_share, ge=0, le=1)
+    duplicate_spike_factor: float = Field(default=_DEFAULT.duplicate_spike_factor, ge=1)
+    max_days_without_new: float = Field(default=_DEFAULT.max_days_without_new, gt=0)
+    max_boilerplate_only: int = Field(default=_DEFAULT.max_boilerplate_only, ge=0)
+    min_pages: int = Field(default=_DEFAULT.min_pages, ge=1)
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(**self.model_dump())
+
+
 class Source(Strict):
     """One news site or magazine to follow."""
 
@@ -98,6 +119,7 @@ class Source(Strict):
     crawl: Crawl = Field(default_factory=Crawl)
     cleaning: Cleaning = Field(default_factory=Cleaning)
     revisit: Revisit = Field(default_factory=Revisit)
+    quality: Quality = Field(default_factory=Quality)
 
     @field_validator("key")
     @classmethod

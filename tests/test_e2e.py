@@ -185,16 +185,55 @@ def test_trawl_sql_prints_a_table(night: Night) -> None:
     assert "kprf_demo" in out and "movimento_demo" in out and "┃" in out
 
 
-def test_a_dead_source_is_reported_and_the_other_loads(prefect_harness: None, tmp_path: Path) -> None:
-    db = tmp_path / "w.duckdb"
-    with demo_sites(down=frozenset({"kprf_demo"})) as server:
-        reports = nightly(sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(tmp_path / "data"))
-        alive = len(server.sites["movimento_demo"].articles)
-    by_source = {r["source"]: r for r in reports}
-    assert by_source["kprf_demo"]["status"] == "unreachable"
-    assert "Connection" in (by_source["kprf_demo"]["error"] or "")
-    assert by_source["movimento_demo"]["status"] == "ok"
-    con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("select count(*) from articles").fetchone() == (alive,)
-    assert con.execute("select status from run_sources where source = 'kprf_demo'").fetchone() == ("unreachable",)
-    assert con.execute("select status from runs").fetchone() == ("completed_with_failures",)
+def test_images_carry_the_largest_candidate_alt_and_caption(night: Night) -> None:
+    import json
+
+    rows = query(night, "select unnest(urls), images, markdown, text from articles")
+    by_url = {url: (json.loads(images), md, text) for url, images, md, text in rows}
+    checked = 0
+    for key, site in night.sites.items():
+        base = night.server.urls[key].rstrip("/")
+        for a in site.articles:
+            images, markdown, text = by_url[page_url(night, key, a.path)]
+            expected = [{"url": base + i.src, "alt": i.alt, "caption": i.caption} for i in a.images]
+            if a.republished_key:
+                continue  # its document is the first copy's
+            assert images == expected, a.path
+            for image in a.images:
+                assert base + image.src in markdown
+                assert not image.caption or image.caption not in text, f"caption in the text of {a.path}"
+            checked += len(expected)
+    assert checked >= 10
+
+
+def test_metadata_fields_and_their_provenance(night: Night) -> None:
+    import json
+
+    rows = query(night, "select url, categories, tags, modified_at, canonical_url, site_name, provenance from articles")
+    by_url = {row[0]: row[1:] for row in rows}
+    for key, site in night.sites.items():
+        for a in site.articles:
+            if page_url(night, key, a.path) not in by_url:
+                continue
+            categories, tags, modified, canonical, site_name, provenance = by_url[page_url(night, key, a.path)]
+            assert (categories, tags) == (list(a.categories), list(a.tags)), a.path
+            assert modified == (a.modified or a.published), a.path
+            assert canonical == page_url(night, key, a.path)
+            assert site_name == site.name
+            signals = json.loads(provenance)
+            for field in ("title", "authors", "published_at", "language", "categories", "tags", "canonical_url"):
+                assert signals.get(field), (a.path, field)
+
+
+def test_every_current_page_is_cleaned_with_its_sources_latest_boilerplate(night: Night) -> None:
+    rows = query(
+        night,
+        """select p.source, count(*) filter (where p.cleaning_version is distinct from r.cleaning_version)
+        from page_cleaning as p
+        inner join run_sources as r on r.source = p.source
+        where r.run_id = (select max(run_id) from run_sources)
+        group by 1 order by 1""",
+    )
+    assert rows == [("kprf_demo", 0), ("movimento_demo", 0)]
+    discards = query(night, "select count(*), count(text) from discards")
+    assert discards[0][0] > 0 and discards[0][0] == discards[0][1]

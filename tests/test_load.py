@@ -95,7 +95,7 @@ def test_changed_content_makes_a_new_version_and_keeps_the_old(tmp_path: Path) -
     assert rows == [(1, False), (2, True)]
     assert count(con, "select count(*) from articles") == 6
     diff, added, removed = con.execute(
-        "select diff, added, removed from versions where url = 'http://a.example/post-0/' and version = 2"
+        "select diff, added, removed from version_history where url = 'http://a.example/post-0/' and version = 2"
     ).fetchone() or ("", 0, 0)
     assert (added, removed) == (1, 0)
     assert "+A new paragraph added later." in diff.splitlines()
@@ -139,3 +139,54 @@ def test_a_loaded_report_reads_back_for_a_resumed_run(tmp_path: Path) -> None:
     assert {k: v for k, v in again.row().items() if k not in ("started_at", "finished_at")} == {
         k: v for k, v in report.row().items() if k not in ("started_at", "finished_at")
     }
+
+
+def test_earlier_documents_are_recleaned_when_the_boilerplate_list_changes(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    early = articles("a.example", 3)  # too few documents to learn anything from
+    first = load_batch(con, SourceBatch("run1", "a", fetch_rows(early), list(early)))
+    assert first.boilerplate_removed == 0 and first.recleaned == 0
+    assert count(con, f"select count(*) from articles where text like '%{CTA[:20]}%'") == 3
+
+    later = [*articles("b.example", 6), Article(url="http://a.example/only-cta/", title="X", text=CTA, markdown=CTA)]
+    second = load_batch(con, SourceBatch("run2", "a", fetch_rows(later), list(later)))
+    assert second.recleaned == 3 and second.new_versions == 0
+    assert second.cleaning_version and second.cleaning_version != first.cleaning_version
+    assert count(con, f"select count(*) from articles where text like '%{CTA[:20]}%'") == 1  # never emptied
+    assert count(con, f"select count(*) from articles where text = '{CTA}'") == 1
+    assert count(con, "select count(*) from page_versions") == 10
+    stale = "select count(*) from page_cleaning where cleaning_version <> ?"
+    row = con.execute(stale, [second.cleaning_version]).fetchone()
+    assert row == (0,)
+    assert count(con, "select recleaned from run_sources where run_id = 'run2'") == 3
+
+    again = load_batch(con, SourceBatch("run2", "a", fetch_rows(later), list(later)))
+    assert again.recleaned == 0 and again.new_versions == 0 and again.new_documents == 0
+    refetched = load_batch(con, SourceBatch("run3", "a", fetch_rows(early), list(early)))
+    assert refetched.new_versions == 0 and refetched.recleaned == 0 and refetched.new_documents == 0
+
+
+def test_discards_keep_their_text_and_documents_their_links(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    items = [
+        Article(url="http://a.example/p/", title="P", text="Body.", markdown="Body.", links=("http://b.example/x",)),
+        Discard("http://a.example/about/", "not_article", "a page", text="About us."),
+    ]
+    load_batch(con, SourceBatch("run1", "a", fetch_rows(items[:1]), items))
+    assert con.execute("select text from discards").fetchall() == [("About us.",)]
+    assert con.execute("select link, external from article_links").fetchall() == [("http://b.example/x", True)]
+
+
+def test_migration_0002_applies_to_a_warehouse_with_data(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    raw = duckdb.connect(str(db))
+    raw.execute(next(m.sql for m in migrations() if m.version == 1))
+    raw.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
+    raw.execute("insert into schema_migrations values (1, 'init', now())")
+    raw.execute("insert into discards values ('r', 's', 'http://x/', 'too_short', '')")
+    raw.execute("insert into page_versions values ('s', 'http://x/', 1, 'd', now(), null, 'r', 'http://x/')")
+    raw.close()
+    con = connect(db)
+    assert 2 in applied(con)
+    assert con.execute("select raw_hash, cleaning_version from page_versions").fetchall() == [(None, None)]
+    assert con.execute("select text from discards").fetchall() == [(None,)]

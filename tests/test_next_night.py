@@ -118,7 +118,7 @@ def test_the_edited_article_has_its_modified_date_and_a_diff(nights: Nights) -> 
     (edited,) = [a for a in nights.two["kprf_demo"].articles if a.key in old and a != old[a.key]]
     rows = query(
         nights,
-        "select version, modified_at, diff, added, removed, is_current from versions where url = ? order by version",
+        "select version, modified_at, diff, added, removed, is_current from version_history where url = ? order by version",
         [url(nights, "kprf_demo", edited.path)],
     )
     assert [(r[0], r[5]) for r in rows] == [(1, False), (2, True)]

@@ -68,3 +68,15 @@ def test_canonicalize_is_idempotent(
 def test_content_hash_ignores_paragraph_layout_but_not_words() -> None:
     assert content_hash("Byline – 11.08.2017\nFirst paragraph.") == content_hash("Byline – 11.08.2017 First paragraph.")
     assert content_hash("one two") != content_hash("one three")
+
+
+def test_mojibake_of_utf8_read_as_windows_1251_or_latin1_is_repaired() -> None:
+    text = "Привет, товарищи! Educação pública."
+    assert normalize_text(text.encode("utf-8").decode("windows-1251")) == text
+    assert normalize_text(text.encode("utf-8").decode("latin-1")) == text
+
+
+def test_full_width_cjk_punctuation_is_kept() -> None:
+    assert (
+        normalize_text("演出(此前已在保定市演出多场)，引起强烈反响。") == "演出(此前已在保定市演出多场)，引起强烈反响。"
+    )

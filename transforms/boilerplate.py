@@ -14,12 +14,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from transforms.normalize import line_key
+from transforms.normalize import NORMALIZER_VERSION, line_key
 
+# Bump when a change of learning or stripping changes what is removed; `trawl reextract` then
+# rebuilds the documents from the archive and records the version (table `rebuilds`).
+CLEANER_VERSION = "1"
 # a line must recur in at least this many distinct documents of the source ...
 MIN_DOCS = 4
 # ... and in at least this share of them (the larger of the two wins)
 MIN_SHARE = 0.05
+# bump when ``strip`` changes what it removes: every stored document is then cleaned again
+CLEANER_VERSION = "1"
 
 _MARKDOWN_SYNTAX = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|^[#>\-*+|\s]+|[*_`]+|\s*\|\s*$")
 
@@ -34,6 +39,18 @@ class Boilerplate:
 
     def __contains__(self, line: str) -> bool:
         return line_key(line) in self.lines
+
+    @property
+    def version(self) -> str:
+        """Identifies what cleaning with this model does: its lines, the cleaner, the normalizer.
+
+        Independent of the counts and of the order lines were learned in, so it changes only
+        when the set of stripped lines (or the code) changes.
+        """
+        digest = hashlib.sha256(f"{CLEANER_VERSION}/{NORMALIZER_VERSION}".encode())
+        for key in sorted(self.lines):
+            digest.update(b"\n" + key.encode("utf-8"))
+        return digest.hexdigest()[:16]
 
 
 def line_hash(key: str) -> str:
@@ -71,9 +88,14 @@ def learn(
     return Boilerplate(source, documents, {key: n for key, n in counts.items() if n >= needed})
 
 
+def strip_markdown(line: str) -> str:
+    """A Markdown line's plain text: images dropped, links reduced to their text, no markers."""
+    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line)
+
+
 def markdown_key(line: str) -> str:
     """The key of a Markdown line's plain text, to strip the same lines from Markdown."""
-    return line_key(_MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line))
+    return line_key(strip_markdown(line))
 
 
 def strip(text: str, markdown: str, boilerplate: Boilerplate) -> tuple[str, str, int]:

@@ -2,27 +2,36 @@
 
 ``extract_article`` is the single public, network-free entry point; the pipeline and every
 evaluation call it on one page at a time.
+
+Choices measured on the dev benchmark (``bench/extraction.py``; figures in the README):
+trafilatura with comments excluded and its fallback extractors on (``fast`` off) beat its
+``favor_precision`` and ``favor_recall`` modes, its ``fast`` mode, readability-lxml alone,
+and paragraph-level agreement between them. Asking trafilatura for images or links lowers
+its precision, so the text comes from a text-only pass and ``transforms.body`` finds the
+images and links of that text in the page.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import htmldate
 import trafilatura
-from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
-from transforms.dates import PUBLISHED, settle
+from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
+from transforms.dates import PUBLISHED, TOLERANCE, settle
 from transforms.decode import decode_html
-from transforms.images import ImageIndex, index_images
+from transforms.images import image_of, index_images
 from transforms.language import detect_language
 from transforms.metadata import Found, find_metadata, parse_datetime
-from transforms.normalize import canonicalize, normalize_line, normalize_text
+from transforms.normalize import canonicalize, normalize_text
 from transforms.records import Article, Discard, Hints, Image
 
+# Bump when a change of this module changes what it extracts from a page; `trawl reextract`
+# then rebuilds the documents from the archive and records the version (table `rebuilds`).
+EXTRACTOR_VERSION = "1"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # Widgets that WordPress plugins and themes inject *inside* the article body: related posts
@@ -41,68 +50,133 @@ _WIDGET_MARKERS = (
     "sharing-buttons",
     "wp-block-social-links",
 )
-PRUNE_XPATH = "//*[" + " or ".join(f"contains(@class, '{m}') or contains(@id, '{m}')" for m in _WIDGET_MARKERS) + "]"
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+PRUNE_XPATH = (
+    "//*[not(self::html or self::body or self::main or self::article)]["
+    + " or ".join(f"contains(@class, '{m}') or contains(@id, '{m}')" for m in _WIDGET_MARKERS)
+    + "]"
+)
 
 
 def _main_text(tree: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
-    """trafilatura's main text of the page, as plain paragraphs and as Markdown with images."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_images=True,
-        include_formatting=True,
-        include_tables=True,
-        include_links=False,
-        prune_xpath=PRUNE_XPATH,
-        with_metadata=False,
-        deduplicate=False,
-    )
-    if document is None or document.body is None:  # type: ignore[union-attr]
-        return None
-    body = document.body  # type: ignore[union-attr]
-    markdown = xmltotxt(body, include_formatting=True)
-    etree.strip_elements(body, "graphic", with_tail=False)
-    plain = xmltotxt(body, include_formatting=False)
-    return plain, markdown
+    """trafilatura's main text of the page: plain paragraphs, and Markdown (headings, lists,
+    tables; no images yet). Formatting (bold, italics) is not asked for: on the benchmark it
+    makes trafilatura drop whole paragraphs now and then. Should the widget pruning leave
+    nothing, the page is extracted again without it."""
+    for prune in (PRUNE_XPATH, None):
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url or None,
+            include_comments=False,
+            include_images=False,
+            include_formatting=False,
+            include_tables=True,
+            include_links=False,
+            prune_xpath=prune,
+            with_metadata=False,
+            deduplicate=False,
+        )
+        if document is not None and document.body is not None:  # type: ignore[union-attr]
+            body = document.body  # type: ignore[union-attr]
+            return xmltotxt(body, include_formatting=False), xmltotxt(body, include_formatting=True)
+    return None
 
 
 def _strip_title(text: str, title: str | None) -> str:
     """Drop leading lines that only repeat the title (themes print it above the body)."""
     if not title:
         return text
-    key = normalize_line(title).casefold().strip(" #*")
+    key = text_key(title)
     lines = text.split("\n")
-    while lines and normalize_line(lines[0]).casefold().strip(" #*") == key:
+    while lines and (not lines[0].strip() or text_key(lines[0]) == key):
         lines.pop(0)
     return "\n".join(lines)
 
 
-def _rewrite_images(markdown: str, images: ImageIndex) -> tuple[str, tuple[Image, ...]]:
-    """Point Markdown images at absolute, largest URLs and collect them with alt and caption."""
-    found: dict[str, Image] = {}
-
-    def replace(match: re.Match[str]) -> str:
-        image = images.resolve(match.group(2), match.group(1))
-        found.setdefault(image.url, image)
-        return f"![{image.alt}]({image.url})"
-
-    return _MD_IMAGE.sub(replace, markdown), tuple(found.values())
+def _drop_captions(text: str, captions: frozenset[str]) -> str:
+    """Remove lines that only repeat an image caption: captions live with their image."""
+    if not captions:
+        return text
+    return "\n".join(line for line in text.split("\n") if text_key(line) not in captions)
 
 
-def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints) -> None:
-    """Fall back to htmldate's heuristics only for article pages without a structured date."""
-    if found.published_at or found.not_article or any(field == PUBLISHED for field, _, _ in hints.dates):
-        return
+def _image_markdown(image: Image) -> str:
+    title = f' "{image.caption.replace(chr(34), chr(39))}"' if image.caption else ""
+    return f"![{image.alt}]({image.url}{title})"
+
+
+def _markdown(markdown: str, lines: list[str], drop: set[int], images: list[tuple[int, Image]]) -> str:
+    """The Markdown without the dropped lines, with each image after the line it follows."""
+    md_lines = markdown.split("\n")
+    keys = [text_key(line) for line in lines]
+    at: dict[int, int] = {}  # plain line index -> Markdown line index, matched in order
+    cursor = 0
+    for md_index, md_line in enumerate(md_lines):
+        key = text_key(md_line)
+        if not key:
+            continue
+        for index in range(cursor, len(keys)):
+            if keys[index] == key:
+                at[index], cursor = md_index, index + 1
+                break
+    skip = {at[i] for i in drop if i in at}
+    after: dict[int, list[str]] = {}
+    for anchor, image in images:
+        slot = max((at[i] for i in at if i <= anchor), default=-1)
+        after.setdefault(slot, []).append(_image_markdown(image))
+    out: list[str] = [f"{img}\n" for img in after.get(-1, [])]
+    for md_index, md_line in enumerate(md_lines):
+        if md_index not in skip:
+            out.append(md_line)
+        out.extend(f"\n{img}\n" for img in after.get(md_index, []))
+    return "\n".join(out).replace("\n\n\n", "\n\n").strip()
+
+
+def _body_images(body: BodyMap, url: str) -> list[tuple[int, Image]]:
+    found: dict[str, tuple[int, Image]] = {}
+    for anchor, element in body.images:
+        image = image_of(element, url)
+        if image is not None:
+            found.setdefault(image.url, (anchor, image))
+    return list(found.values())
+
+
+def _htmldate(tree: lxml_html.HtmlElement, url: str, original: bool) -> datetime | None:
     guess = htmldate.find_date(
         tree,
         url=url,
-        original_date=True,
+        original_date=original,
         extensive_search=False,
         outputformat="%Y-%m-%dT%H:%M:%S",
     )
-    found.set("published_at", parse_datetime(guess), "htmldate")
+    return parse_datetime(guess)
+
+
+def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints) -> None:
+    """Fall back to htmldate's heuristics only for article pages without any structured date
+    (nor one from the REST API): the original date as published, the latest as modified when later."""
+    if found.published_at or found.modified_at or found.not_article or _published_hint(hints):
+        return
+    published = _htmldate(tree, url, original=True)
+    found.set("published_at", published, "htmldate")
+    if published is not None:
+        modified = _htmldate(tree, url, original=False)
+        if modified is not None and modified > published:
+            found.set("modified_at", modified, "htmldate")
+
+
+def _canonical(declared: str | None, url: str) -> str | None:
+    """The declared canonical URL in canonical form, else the fetched one (a malformed one is ignored)."""
+    for candidate in (declared, url):
+        if candidate:
+            try:
+                return canonicalize(candidate)
+            except ValueError:
+                continue
+    return None
+
+
+def _published_hint(hints: Hints) -> bool:
+    return any(field == PUBLISHED for field, _, _ in hints.dates)
 
 
 def _authoritative(found: Found, hints: Hints) -> None:
@@ -117,7 +191,7 @@ def _authoritative(found: Found, hints: Hints) -> None:
 def extract_article(
     html: bytes | str, url: str, content_type: str | None = None, hints: Hints | None = None
 ) -> Article | Discard:
-    """Extract the article of one page, or say why there is none.
+    """Extract the article of one page, or say why there is none (keeping the page's text).
 
     ``hints`` carry what the crawl knew beyond the HTML: the fetch time (the reference of the
     date sanity rules; now when unknown), discovery dates and the REST API record.
@@ -126,39 +200,52 @@ def extract_article(
     text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
     if not text_html.strip():
         return Discard(url, "empty_page")
-    try:
-        tree = lxml_html.document_fromstring(text_html.encode("utf-8"), parser=_PARSER)
-    except (etree.ParserError, ValueError) as error:
-        return Discard(url, "unparseable_html", str(error)[:200])
+    # trafilatura's loader repairs what browsers forgive (stray doctypes, broken <html> tags)
+    tree = trafilatura.load_html(text_html)
+    if tree is None:
+        return Discard(url, "unparseable_html", "no HTML tree could be built from the page")
     found = find_metadata(tree, url)
     images = index_images(tree, url)
-    _dates(tree, url, found, hints)
     _authoritative(found, hints)
     extracted = _main_text(tree, url)
     if extracted is None:
         return Discard(url, "no_main_text")
-    plain, markdown = extracted
-    plain = _strip_title(normalize_text(plain), found.title)
-    markdown = _strip_title(markdown.strip(), found.title)
+    captions = frozenset(text_key(caption) for caption in images.captions())
+    plain = _drop_captions(_strip_title(normalize_text(extracted[0]), found.title), captions)
+    markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
+    lines = plain.split("\n")
+    body = map_body(tree, lines)
+    residue = edge_residue(lines, body)
+    plain = "\n".join(line for i, line in enumerate(lines) if i not in residue)
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
-        return Discard(url, reason, f"{len(plain)} characters of main text")
-    if found.not_article and not found.published_at and not any(f == PUBLISHED for f, _, _ in hints.dates):
-        return Discard(
-            url,
-            "not_article",
-            "page declares a non-article type and has no publication date",
-        )
-    markdown, image_records = _rewrite_images(markdown, images)
+        return Discard(url, reason, f"{len(plain)} characters of main text", plain)
+    if found.not_article and not found.published_at and not _published_hint(hints):
+        detail = "page declares a non-article type and has no publication date"
+        return Discard(url, "not_article", detail, plain)
+    _dates(tree, url, found, hints)
+    body_images = _body_images(body, url)
+    markdown = _markdown(markdown, lines, residue, body_images)
+    image_records = tuple(image for _, image in body_images)
+    links = body_links(body, url, residue)
     language, confidence = detect_language(plain)
     provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
     if language:
         provenance["language"] = "py3langid:text"
-    dates = settle([*hints.dates, *found.dates], hints.fetched_at or datetime.now(UTC))
-    if dates.published_signal:
-        provenance["published_at"] = dates.published_signal
-    if dates.modified_signal:
-        provenance["modified_at"] = dates.modified_signal
+    if image_records:
+        provenance["images"] = "html:img+srcset+figcaption"
+    if links:
+        provenance["links"] = "html:a[href] in body"
+    provenance.setdefault("canonical_url", "fetched_url")
+    fetched = hints.fetched_at or datetime.now(UTC)
+    dates = settle([*hints.dates, *found.dates], fetched)
+    for name, signal in (("published_at", dates.published_signal), ("modified_at", dates.modified_signal)):
+        if signal:
+            provenance[name] = signal
+        # a rejected future date stays visible to the quality checks (and in date_issues)
+        future = [v for f, _, v in [*hints.dates, *found.dates] if f == name and v > fetched + TOLERANCE]
+        if future:
+            provenance[f"future_{name}"] = min(future).isoformat()
     return Article(
         url=url,
         title=found.title or "",
@@ -169,7 +256,7 @@ def extract_article(
         modified_at=dates.modified_at,
         language=language,
         language_confidence=confidence,
-        canonical_url=canonicalize(found.canonical_url) if found.canonical_url else canonicalize(url),
+        canonical_url=_canonical(found.canonical_url, url),
         site_name=found.site_name,
         description=found.description,
         categories=found.categories,
@@ -177,8 +264,6 @@ def extract_article(
         images=image_records,
         page_language=found.page_language,
         provenance=provenance,
+        links=links,
         date_issues=dates.issues,
     )
-
-
-_PARSER = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)

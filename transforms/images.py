@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
-from transforms.normalize import normalize_line
+from transforms.normalize import tidy
 from transforms.records import Image
 
 _CANDIDATE = re.compile(r"^\s*(\S+?)(?:\s+(\d+(?:\.\d+)?)([wx]))?\s*$")
@@ -32,7 +32,7 @@ def _caption(img: lxml_html.HtmlElement) -> str:
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure":
             captions = ancestor.xpath(".//figcaption")
-            return normalize_line(captions[0].text_content()) if captions else ""
+            return tidy(captions[0].text_content()) if captions else ""
         if ancestor.tag in ("article", "main", "body"):
             break
     return ""
@@ -51,21 +51,34 @@ class ImageIndex:
         known = self.by_url.get(absolute)
         if known is not None:
             return known
-        return Image(url=absolute, alt=normalize_line(alt))
+        return Image(url=absolute, alt=tidy(alt))
+
+    def captions(self) -> frozenset[str]:
+        """Every image caption on the page."""
+        return frozenset(image.caption for image in self.by_url.values() if image.caption)
+
+
+def image_of(img: lxml_html.HtmlElement, base_url: str) -> Image | None:
+    """The record of one ``<img>``: largest candidate, alt text, caption (None without a source)."""
+    urls = [img.get(attr) for attr in _SRC_ATTRIBUTES if img.get(attr)]
+    srcset = img.get("srcset") or img.get("data-srcset") or ""
+    largest = largest_candidate(srcset) if srcset else None
+    if not urls and not largest:
+        return None
+    best = urljoin(base_url, largest or urls[0] or "")
+    return Image(url=best, alt=tidy(img.get("alt") or ""), caption=_caption(img))
 
 
 def index_images(tree: lxml_html.HtmlElement, base_url: str) -> ImageIndex:
     """Index the page's ``<img>`` elements before the extractor prunes the tree."""
     index = ImageIndex(base_url)
     for img in tree.iter("img"):
+        record = image_of(img, base_url)
+        if record is None:
+            continue
         urls = [img.get(attr) for attr in _SRC_ATTRIBUTES if img.get(attr)]
         srcset = img.get("srcset") or img.get("data-srcset") or ""
-        largest = largest_candidate(srcset) if srcset else None
-        if not urls and not largest:
-            continue
-        best = urljoin(base_url, largest or urls[0] or "")
-        record = Image(url=best, alt=normalize_line(img.get("alt") or ""), caption=_caption(img))
         candidates = [*urls, *(p.split()[0] for p in srcset.split(", ") if p.strip())]
         for candidate in candidates:
-            index.by_url.setdefault(urljoin(base_url, candidate), record)
+            index.by_url.setdefault(urljoin(base_url, candidate or ""), record)
     return index

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
 
@@ -265,6 +265,30 @@ def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
         found.is_article = True
 
 
+def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
+    """schema.org microdata: itemprop author (or its nested name) and the dates' datetime."""
+    names = []
+    for node in tree.xpath('//*[@itemprop="author"]'):
+        inner = node.xpath('.//*[@itemprop="name"]')
+        target = inner[0] if inner else node
+        names.append(target.get("content") or target.text_content())
+    found.set("authors", _unique(names), "microdata:author")
+    for name, prop in (("published_at", "datePublished"), ("modified_at", "dateModified")):
+        values = tree.xpath(f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content')
+        found.set(name, parse_datetime(values[0]) if values else None, f"microdata:{prop}")
+
+
+def _wp_classes(tree: lxml_html.HtmlElement, found: Found) -> None:
+    """WordPress ``post_class()`` tokens (``category-<slug>``, ``tag-<slug>``): slugs, a last resort."""
+    posts = tree.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " type-post ")]/@class')
+    if not posts:
+        return
+    tokens = posts[0].split()
+    for name, prefix in (("categories", "category-"), ("tags", "tag-")):
+        slugs = [unquote(t[len(prefix) :]).replace("-", " ") for t in tokens if t.startswith(prefix)]
+        found.set(name, _unique(slugs), "html:wp-post-class")
+
+
 def _site_name_from_title(title: str, site_name: str | None) -> str:
     if site_name:
         for sep in (" - ", " – ", " — ", " | ", " :: ", " « ", " » "):
@@ -279,7 +303,9 @@ def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
     found = Found()
     _from_jsonld(tree, found)
     _from_markup(tree, found)
+    _from_microdata(tree, found)
     _from_meta(tree, found, base_url)
+    _wp_classes(tree, found)
     titles = tree.xpath("//title")
     if titles:
         found.set("title", _clean(titles[0].text_content()), "html:title")

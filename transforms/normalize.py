@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
 import ftfy
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"  # 2: full-width CJK punctuation kept
 
 # no-break and other exotic spaces -> space; soft hyphen and zero-width characters -> nothing
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
@@ -42,8 +43,11 @@ TRACKING_PARAMS = (
 
 
 def repair(text: str) -> str:
-    """Mojibake repaired and Unicode composed (NFC); typography (curly quotes) kept."""
-    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False) if text else text
+    """Mojibake repaired and Unicode composed (NFC); typography (curly quotes) and character
+    widths kept (narrowing would turn Chinese and Japanese full-width punctuation into ASCII)."""
+    if not text:
+        return text
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_character_width=False)
 
 
 def _fold_spaces(line: str) -> str:
@@ -61,6 +65,18 @@ def normalize_text(text: str) -> str:
     """Normalize a text paragraph by paragraph: one paragraph a line, no blank lines."""
     lines = (_fold_spaces(line) for line in repair(text).replace("\r\n", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def tidy(line: str) -> str:
+    """Compose (NFC) and fold the spaces of a short string, without ftfy's costly repair:
+    for attribute values and captions read straight from an already decoded page."""
+    return _fold_spaces(unicodedata.normalize("NFC", line))
+
+
+def match_key(line: str) -> str:
+    """The form under which a page's text is matched to the text extracted from it (both
+    come from one decoding, so no repair is needed; ftfy on every block would dominate)."""
+    return tidy(" ".join(line.split())).casefold()
 
 
 def line_key(line: str) -> str:

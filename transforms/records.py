@@ -53,6 +53,7 @@ class Article:
     images: tuple[Image, ...] = ()
     page_language: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    links: tuple[str, ...] = ()  # absolute, canonical URLs the article body links to
     date_issues: tuple[str, ...] = ()
 
 
@@ -75,11 +76,16 @@ class Hints:
 
 @dataclass(frozen=True, slots=True)
 class Discard:
-    """A page that yields no article, with the reason (counted per run, stored)."""
+    """A page that yields no article, with the reason (counted per run, stored).
+
+    ``text`` keeps what the extractor found on the page anyway (a static page, a stub), so
+    a dropped page stays inspectable, as datatrove keeps its dropped documents.
+    """
 
     url: str
     reason: str
     detail: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

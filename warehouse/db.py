@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -68,12 +69,49 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     return todo
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse; a writable one is migrated to the current schema."""
+# never fetch an extension from the network: the ones trawl needs ship as Python packages
+CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckDB's full-text search extension from its Python package (offline)."""
+    try:
+        con.execute("load fts")
+    except duckdb.Error:
+        from duckdb_extensions import import_extension
+
+        import_extension("fts", con=con)  # copies the packaged binary into DuckDB's extension folder
+        con.execute("load fts")
+
+
+def _open_writable(path: Path | str, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open for writing; while a reader holds the file (a query on the live file), retry up to ``wait`` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path), config=CONFIG)
+        except duckdb.IOException as error:
+            if "lock" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
+def connect(path: Path | str, read_only: bool = False, wait: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse with fts loaded; a writable one is migrated to the current schema."""
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    con.execute("set timezone = 'UTC'")
-    migrate(con)
+        con = duckdb.connect(str(path), read_only=True, config=CONFIG)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        con = _open_writable(path, wait)
+    try:
+        con.execute("set timezone = 'UTC'")
+        load_extensions(con)
+        if not read_only:
+            migrate(con)
+    except BaseException:
+        con.close()
+        raise
     return con

@@ -3,8 +3,15 @@
 Order inside the transaction: fetches and discards; extractions and the source's line
 counts (each distinct extracted text counted once); the source's boilerplate learned anew;
 documents cleaned, hashed and inserted by content hash; page versions (with the diff from
-the version before); the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API
-names; rejected dates; the run report row. Re-loading the same batch changes nothing.
+the version before); earlier pages of the source cleaned again when its boilerplate changed;
+the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API names; rejected
+dates; the run report row. Re-loading the same batch changes nothing.
+
+A page version remembers the extraction it was cleaned from (``raw_hash``) and the cleaning
+that made its document (``cleaning_version``: the source's boilerplate lines and the
+cleaner's code). When the list changes, every current page of the source still cleaned
+under another version is rebuilt from its stored extraction and pointed at the new
+document in place: a re-clean is not a new version of the page, the page did not change.
 """
 
 from __future__ import annotations
@@ -19,13 +26,13 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from transforms.boilerplate import MIN_DOCS, MIN_SHARE, count_lines, learn, line_hash
+from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
 from transforms.diff import text_diff
 from transforms.document import build_document
 from transforms.frontier import Revisit
 from transforms.normalize import canonicalize, content_hash, normalize_text
 from transforms.records import Article, Discard, Document
-from transforms.serialize import to_dict
+from transforms.serialize import from_dict, to_dict
 from warehouse.frontier import PageResult, final_rows, observations, update_frontier
 from warehouse.queries import query
 
@@ -91,6 +98,8 @@ class LoadReport:
     duplicates: int = 0
     new_versions: int = 0
     boilerplate_removed: int = 0
+    recleaned: int = 0
+    cleaning_version: str | None = None
     gone: int = 0
     not_due: int = 0
     dates_rejected: int = 0
@@ -188,7 +197,7 @@ def _page_url(article: Article) -> str:
 
 def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
     """Count the lines of extracted texts the source has not counted before."""
-    by_hash = {content_hash(normalize_text(a.text)): a for a in articles}
+    by_hash = {raw_hash(a): a for a in articles}
     known = {
         row[0] for row in _select(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
     }
@@ -209,7 +218,7 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
             {
                 "source": batch.source,
                 "url": a.url,
-                "raw_hash": content_hash(normalize_text(a.text)),
+                "raw_hash": raw_hash(a),
                 "run_id": batch.run_id,
                 "extracted_at": now,
                 "record": json.dumps(to_dict(a), ensure_ascii=False),
@@ -219,7 +228,12 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
     )
 
 
-def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Any:
+def raw_hash(article: Article) -> str:
+    """The identity of an extracted text before cleaning (``extractions.raw_hash``)."""
+    return content_hash(normalize_text(article.text))
+
+
+def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Boilerplate:
     rows = con.execute(query("source_line_counts"), {"source": batch.source}).fetchall()
     documents_row = con.execute(query("source_documents_count"), {"source": batch.source}).fetchone()
     documents = int(documents_row[0]) if documents_row else 0
@@ -269,6 +283,7 @@ def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str,
         "description": a.description,
         "word_count": doc.word_count,
         "provenance": json.dumps(a.provenance, sort_keys=True),
+        "links": list(a.links),
         "first_source": batch.source,
         "first_url": _page_url(a),
         "first_seen_at": now,
@@ -277,9 +292,14 @@ def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str,
 
 
 def _load_documents(
-    con: duckdb.DuckDBPyConnection, batch: SourceBatch, docs: list[Document], report: LoadReport, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    batch: SourceBatch,
+    docs: list[Document],
+    model: Boilerplate,
+    report: LoadReport,
+    now: datetime,
 ) -> None:
-    """Documents by content hash, then one outcome per page: new, duplicate, unchanged or a new version."""
+    """Documents by content hash, then one outcome per page: new, duplicate, unchanged, re-cleaned or edited."""
     rows: dict[str, dict[str, Any]] = {}
     for doc in sorted(docs, key=lambda d: _page_url(d.article)):
         rows.setdefault(doc.content_hash, _document_row(doc, batch, now))
@@ -289,25 +309,39 @@ def _load_documents(
     for doc in docs:
         pages.setdefault(_page_url(doc.article), doc)
     current = {
-        row[0]: (row[1], row[2])
+        row[0]: row[1:]
         for row in _select(con, "current_versions", [{"source": batch.source, "url": url} for url in pages])
     }
+    previous_texts = dict(_select(con, "document_texts", [{"doc_id": v[1]} for v in current.values() if v[1]]))
     stored = set(existing)
-    versions, diffs = [], []
+    versions: list[dict[str, Any]] = []
+    recleaned: list[dict[str, Any]] = []
+    diffs: list[dict[str, Any]] = []
     report.new_documents = report.duplicates = report.new_versions = 0
-    previous_texts = dict(
-        _select(con, "document_texts", [{"doc_id": doc_id} for _, doc_id in current.values() if doc_id])
-    )
     for url, doc in sorted(pages.items()):
-        version, doc_id = current.get(url, (0, None))
-        if doc_id == doc.content_hash:
+        version, doc_id, old_raw, cleaning = current.get(url, (0, None, None, None))
+        row = {
+            "source": batch.source,
+            "url": url,
+            "version": version + 1,
+            "doc_id": doc.content_hash,
+            "valid_from": now,
+            "run_id": batch.run_id,
+            "fetched_url": doc.url,
+            "raw_hash": raw_hash(doc.article),
+            "cleaning_version": model.version,
+        }
+        if doc_id == doc.content_hash or (version and old_raw == row["raw_hash"]):
+            # same page content: at most its cleaning changed, which is no new version
+            if (doc_id, cleaning) != (doc.content_hash, model.version):
+                recleaned.append({**row, "version": version})
             continue
-        if version == 0:
+        if version == 0:  # a page new to the warehouse: new content, or content stored from another page
             if doc.content_hash in stored:
                 report.duplicates += 1
             else:
                 report.new_documents += 1
-        else:
+        else:  # the page changed: a new version, and the diff from the one before
             report.new_versions += 1
             change = text_diff(
                 previous_texts.get(doc_id, ""), doc.text, f"{url} (version {version})", f"{url} (version {version + 1})"
@@ -323,20 +357,44 @@ def _load_documents(
                 }
             )
         stored.add(doc.content_hash)
-        versions.append(
-            {
-                "source": batch.source,
-                "url": url,
-                "version": version + 1,
-                "doc_id": doc.content_hash,
-                "valid_from": now,
-                "run_id": batch.run_id,
-                "fetched_url": doc.url,
-            }
-        )
+        versions.append(row)
+    report.recleaned += sum(1 for r in recleaned if current[r["url"]][1] != r["doc_id"])
+    _insert(con, "reclean_versions", recleaned)
     _insert(con, "close_versions", versions)
     _insert(con, "insert_versions", versions)
     _insert(con, "insert_version_diffs", diffs)
+
+
+def _reclean(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, model: Boilerplate, report: LoadReport, now: datetime
+) -> None:
+    """Clean again, from their stored extractions, the source's current pages that an older
+    boilerplate list cleaned; point each at its rebuilt document."""
+    stale = con.execute(
+        query("stale_cleanings"), {"source": batch.source, "cleaning_version": model.version}
+    ).fetchall()
+    updates: list[dict[str, Any]] = []
+    rows: dict[str, dict[str, Any]] = {}
+    for url, version, doc_id, raw, record in stale:
+        article = from_dict(json.loads(record))
+        if not isinstance(article, Article):
+            continue
+        doc = build_document(batch.source, article, model)
+        rows.setdefault(doc.content_hash, {**_document_row(doc, batch, now), "first_url": url})
+        updates.append(
+            {
+                "source": batch.source,
+                "url": url,
+                "version": version,
+                "doc_id": doc.content_hash,
+                "raw_hash": raw,
+                "cleaning_version": model.version,
+            }
+        )
+        report.recleaned += doc.content_hash != doc_id
+    existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
+    _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
+    _insert(con, "reclean_versions", updates)
 
 
 def _page_results(batch: SourceBatch, docs: list[Document], discards: list[Discard]) -> dict[str, PageResult]:
@@ -400,7 +458,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
             con,
             "insert_discards",
             [
-                {"run_id": batch.run_id, "source": batch.source, "url": d.url, "reason": d.reason, "detail": d.detail}
+                {
+                    "run_id": batch.run_id,
+                    "source": batch.source,
+                    "url": d.url,
+                    "reason": d.reason,
+                    "detail": d.detail,
+                    "text": d.text or None,
+                }
                 for d in discards
             ],
         )
@@ -408,7 +473,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
         model = _relearn_boilerplate(con, batch)
         docs = [build_document(batch.source, a, model) for a in articles]
         report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
-        _load_documents(con, batch, docs, report, now)
+        report.cleaning_version = model.version
+        _load_documents(con, batch, docs, model, report, now)
+        _reclean(con, batch, model, report, now)
         _load_frontier(con, batch, docs, discards, report, now)
         report.dates_rejected = _load_date_issues(con, batch, articles)
         report.finished_at = datetime.now(UTC)

@@ -1,6 +1,6 @@
 -- Incremental crawling: the frontier (per-URL crawl state and revisit schedule), the WordPress
 -- REST API's names, diffs between page versions, rejected dates; companion views `pages` and
--- `versions`; new per-run counts.
+-- `version_history`; new per-run counts. Self-contained: it may run before or after 0002-0005.
 
 -- one row per article URL of a source: what trawl knows about it and when it is due again
 create table frontier (
@@ -137,7 +137,7 @@ final as (
 select * from final;
 
 -- every version of every page, with its text, dates and the diff from the version before
-create view versions as
+create view version_history as
 with ordered as (
     select
         source,

@@ -1,1 +1,3 @@
-select doc_id, text from documents where doc_id in (select doc_id from batch);
+select d.doc_id, d.text
+from documents as d
+inner join batch as b using (doc_id);

@@ -1,4 +1,4 @@
-insert into discards
-select run_id, source, url, reason, detail
+insert into discards by name
+select run_id, source, url, reason, detail, text
 from batch
 on conflict do nothing;

@@ -20,7 +20,7 @@ final as (
         v.removed,
         v.diff,
         p.state
-    from versions as v
+    from version_history as v
     inner join matching as m on m.source = v.source and m.url = v.url
     left join pages as p on p.source = v.source and p.page_url = v.url
 )

@@ -1,0 +1,117 @@
+"""extract_article on small hand-made pages: body images and links, edge residue, captions,
+metadata signals with their provenance, date fallback, discards that keep their text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from transforms.extract import extract_article
+from transforms.records import Article, Discard
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to extend the tram line to the northern districts of the town.",
+    "Residents had collected more than four thousand signatures for the extension over two years.",
+    "The works are expected to start next spring and to last about eighteen months in total.",
+]
+
+
+def post(head: str = "", article_class: str = "post-7 post type-post", extra: str = "", tail: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
+    return f"""<html><head><title>Tram line extended - City News</title>{head}</head><body>
+<nav><a href="/">Home</a> <a href="/city/">City</a></nav>
+<article class="{article_class}"><h1 class="entry-title">Tram line extended</h1>
+<div class="entry-content">
+<p><a href="https://twitter.com/share">Tweet</a> <a href="https://facebook.com/share">Share</a></p>
+<p>Tram line extended</p>
+{body}
+<figure class="wp-block-image"><img src="/img/tram-300x200.jpg" alt="A tram"
+ srcset="/img/tram-300x200.jpg 300w, /img/tram-1024x683.jpg 1024w, /img/tram.jpg 2048w"
+ sizes="100vw"><figcaption>The new tram at the depot. Photo: City News</figcaption></figure>
+<p>{PARAGRAPHS[2]} See <a href="https://council.example.org/decisions/42?utm_source=x">the decision</a>
+ and <a href="/2024/05/earlier-story/">our earlier story</a>.</p>
+{extra}
+<p><a href="/2024/06/next-story/">Read more</a></p>
+</div></article>{tail}
+<footer><p>© City News</p></footer></body></html>"""
+
+
+URL = "https://news.example.com/2024/06/tram-line-extended/"
+
+
+def extract(html: str) -> Article:
+    result = extract_article(html.encode(), URL, "text/html; charset=utf-8")
+    assert isinstance(result, Article), result
+    return result
+
+
+def test_body_text_has_no_title_share_or_read_more_residue() -> None:
+    article = extract(post())
+    lines = article.text.split("\n")
+    assert lines[0] == PARAGRAPHS[0]
+    assert lines[-1].startswith(PARAGRAPHS[2])
+    for residue in ("Tweet", "Share", "Read more", "Tram line extended"):
+        assert residue not in article.text and residue not in article.markdown
+
+
+def test_image_is_the_largest_candidate_with_alt_and_caption_never_in_the_text() -> None:
+    article = extract(post())
+    assert [(i.url, i.alt, i.caption) for i in article.images] == [
+        ("https://news.example.com/img/tram.jpg", "A tram", "The new tram at the depot. Photo: City News")
+    ]
+    assert "The new tram at the depot" not in article.text
+    md = article.markdown.split("\n\n")
+    image_line = '![A tram](https://news.example.com/img/tram.jpg "The new tram at the depot. Photo: City News")'
+    assert md.index(image_line) == md.index(PARAGRAPHS[1]) + 1
+
+
+def test_links_of_the_body_are_absolute_and_canonical() -> None:
+    article = extract(post())
+    assert article.links == (
+        "https://council.example.org/decisions/42",
+        "https://news.example.com/2024/05/earlier-story/",
+    )
+    assert article.provenance["links"]
+
+
+def test_wordpress_classes_give_categories_and_tags_when_nothing_better_does() -> None:
+    article = extract(post(article_class="post-7 post type-post category-city-hall tag-trams tag-public-transport"))
+    assert article.categories == ("city hall",)
+    assert article.tags == ("trams", "public transport")
+    assert article.provenance["categories"] == article.provenance["tags"] == "html:wp-post-class"
+
+
+def test_structured_metadata_wins_and_names_its_source() -> None:
+    head = """<link rel="canonical" href="https://news.example.com/2024/06/tram-line-extended/?utm_medium=x">
+<meta property="og:site_name" content="City News"><meta property="og:type" content="article">
+<meta property="article:published_time" content="2024-06-04T09:30:00+02:00">
+<meta property="article:modified_time" content="2024-06-05T10:00:00+02:00">
+<meta property="article:tag" content="trams"><meta name="description" content="The tram goes north.">"""
+    extra = '<p class="byline">By <span itemprop="author" itemscope><span itemprop="name">Ana Silva</span></span></p>'
+    article = extract(post(head=head, extra=extra, article_class="post type-post category-city"))
+    assert article.published_at == datetime(2024, 6, 4, 7, 30, tzinfo=UTC)
+    assert article.modified_at == datetime(2024, 6, 5, 8, 0, tzinfo=UTC)
+    assert article.authors == ("Ana Silva",)
+    assert article.canonical_url == URL
+    assert (article.site_name, article.description, article.tags) == ("City News", "The tram goes north.", ("trams",))
+    assert article.provenance["published_at"] == "meta:article:published_time"
+    assert article.provenance["authors"] == "microdata:author"
+    assert article.provenance["tags"] == "meta:article:tag"
+    assert article.provenance["canonical_url"] == "link:canonical"
+    assert article.language == "en" and article.language_confidence and article.language_confidence > 0.5
+
+
+def test_htmldate_dates_only_without_structured_ones() -> None:
+    html = post(extra="<p class='date'>Published 2024-06-03</p>")
+    result = extract_article(html.encode(), "https://news.example.com/tram-line-extended/", None)
+    assert isinstance(result, Article)
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2024-06-03"
+    assert result.provenance["published_at"] == "htmldate"
+    structured = post(head='<meta property="article:published_time" content="2024-06-01T08:00:00Z">')
+    assert extract(structured).provenance["published_at"] == "meta:article:published_time"
+
+
+def test_a_static_page_is_discarded_with_its_text() -> None:
+    html = post(head='<meta property="og:type" content="website">').replace("type-post", "type-page")
+    result = extract_article(html.encode(), "https://news.example.com/about/", None)
+    assert isinstance(result, Discard) and result.reason == "not_article"
+    assert PARAGRAPHS[0] in result.text

@@ -1,0 +1,85 @@
+"""Full-text search on a small real warehouse: per-language stemming, accents, refresh, every word required."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from warehouse.db import connect
+from warehouse.search import index_exists, refresh_search, search
+
+DOCS = {
+    "ru1": ("ru", "Встреча в Смоленске", "Координатор Сергей Удальцов выступил на встрече коалиции."),
+    "ru2": ("ru", "Письмо", "Активисты направили письмо Удальцову и Зюганову."),
+    "pt1": ("pt", "Greve", "Professores em greve pela educação pública e pelas escolas."),
+    "en1": ("en", "Strike", "Teachers are striking for public education."),
+    "xx1": ("sw", "Habari", "Walimu wanagoma leo."),
+}
+
+
+def add(con: duckdb.DuckDBPyConnection, docs: dict[str, tuple[str, str, str]]) -> None:
+    rows = [
+        {"doc_id": k, "language": lang, "title": title, "text": text, "url": f"https://example.org/{k}/"}
+        for k, (lang, title, text) in docs.items()
+    ]
+    con.register("batch", pa.Table.from_pylist(rows))
+    con.execute(
+        "insert into documents (doc_id, content_hash, normalizer_version, title, language, text, first_source,"
+        " first_url, first_seen_at, first_run_id) select doc_id, doc_id, '1', title, language, text, 'test', url,"
+        " now(), 'r' from batch"
+    )
+    con.execute(
+        "insert into page_versions select 'test', url, 1, doc_id, now(), null, 'r', url from batch",
+    )
+    con.unregister("batch")
+
+
+@pytest.fixture()
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(tmp_path / "w.duckdb")
+    add(connection, DOCS)
+    refresh_search(connection)
+    yield connection
+    connection.close()
+
+
+def ids(con: duckdb.DuckDBPyConnection, q: str, **filters: str) -> set[str]:
+    return {h.doc_id for h in search(con, q, **filters)}  # type: ignore[arg-type]
+
+
+def test_every_configured_stemmer_exists(con: duckdb.DuckDBPyConnection) -> None:
+    for language, stemmer in con.execute("select language, stemmer from search_languages").fetchall():
+        assert con.execute("select stem('testing', ?)", [stemmer]).fetchone(), language
+
+
+def test_russian_cases_meet_and_portuguese_accents_are_optional(con: duckdb.DuckDBPyConnection) -> None:
+    for form in ("Удальцов", "Удальцова", "Удальцову", "удальцовым", "УДАЛЬЦОВЕ"):
+        assert ids(con, form) == {"ru1", "ru2"}, form
+    assert ids(con, "Зюганов") == {"ru2"}
+    assert ids(con, "educação") == ids(con, "EDUCACAO") == {"pt1"}
+    assert ids(con, "escola") == {"pt1"}
+    assert ids(con, "education") == ids(con, "educational") == {"en1"}
+    assert ids(con, "walimu") == {"xx1"}  # a language without a stemmer: exact words
+
+
+def test_every_word_must_match_in_the_documents_language(con: duckdb.DuckDBPyConnection) -> None:
+    assert ids(con, "Удальцов коалиция") == {"ru1"}
+    assert ids(con, "greve teachers") == set()
+    assert ids(con, "striking") == {"en1"}  # the English stem; "public" would also find "pública"
+    assert ids(con, "Удальцов", language="ru") == {"ru1", "ru2"}
+    assert ids(con, "Удальцов", language="pt") == set()
+
+
+def test_refresh_indexes_only_new_documents(con: duckdb.DuckDBPyConnection) -> None:
+    assert index_exists(con)
+    assert refresh_search(con) == 0
+    add(con, {"pt2": ("pt", "Educação", "Mais um texto sobre educação.")})
+    assert refresh_search(con) == 1
+    hits = search(con, "educacao")
+    assert {h.doc_id for h in hits} == {"pt1", "pt2"}
+    assert hits[0].doc_id == "pt2"  # title and text: ranked first
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)

@@ -1,0 +1,1 @@
+select line from boilerplate_lines where source = $source;

@@ -1,0 +1,1 @@
+delete from near_duplicate_clusters;

@@ -1,0 +1,3 @@
+update runs
+set finished_at = $finished_at, status = $status
+where run_id = $run_id;

@@ -1,0 +1,2 @@
+insert or replace into rebuilds by name
+select * from batch;

@@ -1,0 +1,3 @@
+select threshold, num_perm, shingle_words, seed, bands, rows
+from minhash_params
+where params_id = 1;
