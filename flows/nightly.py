@@ -152,10 +152,6 @@ def nightly(
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
     paths = settings.resolve_paths(db, data_dir)
     started = datetime.now(UTC)
-    plan = _begin(paths.db, sources, paths)
-    run_id = plan.run_id
-    todo = [s for s in sources if s.key in plan.inputs]
-    logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
     limits.ensure_limits(s.key for s in sources)
     plan = _begin(paths.db, sources, paths, full, resume=not only and not full)
     run_id = plan.run_id
