@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from demo import sitemaps, theme_kprf, theme_movimento
 from demo.model import DemoArticle, DemoSite
+from demo.rest import RestApi
 from demo.templates import SiteView, renditions
 
 THEMES: dict[str, ModuleType] = {"kprf_demo": theme_kprf, "movimento_demo": theme_movimento}
@@ -111,6 +112,7 @@ class SiteApp:
                     self.images.update(r.path for r in renditions(block))
         self._docs: dict[str, sitemaps.Document] | None = None
         self._cache: dict[tuple[str, str], Response] = {}
+        self.rest = RestApi(self.view, lambda a: self.theme.feed_content(self.view, a))
 
     # ------------------------------------------------------------ public
 
@@ -137,6 +139,10 @@ class SiteApp:
 
     def route(self, target: str) -> Response:
         path, query = decode_path(target)
+        if path == "/wp-json" or path.startswith("/wp-json/") or (path == "/" and "rest_route" in query):
+            route = query["rest_route"][0] if "rest_route" in query else path.removeprefix("/wp-json")
+            status, headers, body = self.rest.handle(route, query)
+            return Response(status, headers, body)
         key = (path, "&".join(f"{k}={v[0]}" for k, v in sorted(query.items()) if k in ("p", "page_id", "s")))
         if key not in self._cache:
             self._cache[key] = self._route(path, query)
@@ -230,6 +236,8 @@ class SiteApp:
     # ------------------------------------------------------------ responses
 
     def _links(self, art: DemoArticle) -> list[str]:
+        if not self.site.rest_api:
+            return [f"<{self.view.url(f'/?p={art.post_id}')}>; rel=shortlink"]
         return [
             f'<{self.view.url(f"/wp-json/wp/v2/posts/{art.post_id}")}>; rel="alternate"; type="application/json"',
             f"<{self.view.url(f'/?p={art.post_id}')}>; rel=shortlink",
@@ -251,8 +259,10 @@ class SiteApp:
     ) -> Response:
         ctype = "text/html; charset=UTF-8" if charset == "utf-8" else f"text/html; charset={charset}"
         resp = self._ok(markup, ctype, modified, charset)
-        api = f'<{self.view.url("/wp-json/")}>; rel="https://api.w.org/"'
-        resp.headers += [("Link", ", ".join([api, *(links or [])])), ("X-Powered-By", "PHP/8.1.27")]
+        api = [f'<{self.view.url("/wp-json/")}>; rel="https://api.w.org/"'] if self.site.rest_api else []
+        if api or links:
+            resp.headers.append(("Link", ", ".join([*api, *(links or [])])))
+        resp.headers.append(("X-Powered-By", "PHP/8.1.27"))
         return resp
 
     def _redirect(self, path: str) -> Response:
@@ -302,4 +312,6 @@ class SiteApp:
     @staticmethod
     def _compressible(resp: Response) -> bool:
         ctype = resp.header("Content-Type") or ""
-        return len(resp.body) > 200 and ctype.startswith(("text/", "application/xml", "application/rss+xml"))
+        return len(resp.body) > 200 and ctype.startswith(
+            ("text/", "application/xml", "application/rss+xml", "application/json")
+        )

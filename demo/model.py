@@ -92,6 +92,8 @@ class DemoSite:
     gone: tuple[str, ...] = ()  # paths of removed articles, answered with 410 Gone
     night: int = 1
     description: str = ""
+    rest_api: bool = False  # serves the WordPress REST API (/wp-json/wp/v2/...); else it answers 401
+    timezone: str = "+00:00"  # the site's UTC offset: REST ``date``/``modified`` are local times
 
     def article(self, key: str) -> DemoArticle:
         for art in self.articles:

@@ -215,6 +215,8 @@ def _kprf(night: int) -> DemoSite:
         pages=pages,
         night=night,
         description="Московское городское отделение КПРФ",
+        rest_api=True,
+        timezone="+03:00",
     )
 
 
@@ -320,6 +322,7 @@ def _movimento(night: int) -> DemoSite:
         gone=gone,
         night=night,
         description="Revista Movimento — teoria e política da esquerda socialista",
+        timezone="-03:00",
     )
 
 

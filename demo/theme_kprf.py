@@ -39,6 +39,17 @@ def _cta(v: SiteView) -> str:
 # ---------------------------------------------------------------- chrome
 
 
+def _api_link(v: SiteView) -> str:
+    """WordPress advertises its REST API in every page head (plugins that disable the API remove it)."""
+    return f'<link rel="https://api.w.org/" href="{v.url("/wp-json/")}">' if v.site.rest_api else ""
+
+
+def _json_alternate(v: SiteView, art: DemoArticle) -> list[str]:
+    if not v.site.rest_api:
+        return []
+    return [f'<link rel="alternate" type="application/json" href="{v.url(f"/wp-json/wp/v2/posts/{art.post_id}")}">']
+
+
 def _head(v: SiteView, title: str, path: str, charset: str, extra: str) -> str:
     if charset == "utf-8":
         meta_charset = '<meta charset="UTF-8">'
@@ -57,7 +68,7 @@ def _head(v: SiteView, title: str, path: str, charset: str, extra: str) -> str:
 {extra}
 <link rel="alternate" type="application/rss+xml" title="{name} &raquo; Лента" href="{v.url("/feed/")}">
 <link rel="alternate" type="application/rss+xml" title="{name} &raquo; Лента комментариев" href="{v.url("/comments/feed/")}">
-<link rel="https://api.w.org/" href="{v.url("/wp-json/")}">
+{_api_link(v)}
 <link rel="EditURI" type="application/rsd+xml" title="RSD" href="{v.url("/xmlrpc.php?rsd")}">
 <meta name="generator" content="WordPress {WP_VERSION}">
 <link rel="stylesheet" id="kprf-style-css" href="{v.url("/wp-content/themes/kprf/style.css?ver=2.1.4")}" media="all">
@@ -298,7 +309,7 @@ def article_page(v: SiteView, art: DemoArticle) -> str:
         meta.append(f'<meta property="og:image" content="{v.url("/wp-content/themes/kprf/images/logo-share.png")}">')
     meta += [
         '<meta name="twitter:card" content="summary_large_image">',
-        f'<link rel="alternate" type="application/json" href="{v.url(f"/wp-json/wp/v2/posts/{art.post_id}")}">',
+        *_json_alternate(v, art),
         f'<link rel="shortlink" href="{v.url(f"/?p={art.post_id}")}">',
     ]
     head = _head(v, art.title, art.path, art.encoding, "\n".join(meta))

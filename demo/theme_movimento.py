@@ -55,6 +55,17 @@ def _url(path: str) -> str:
 # ---------------------------------------------------------------- chrome
 
 
+def _api_link(v: SiteView) -> str:
+    """WordPress advertises its REST API in every page head (plugins that disable the API remove it)."""
+    return f'<link rel="https://api.w.org/" href="{v.url("/wp-json/")}">' if v.site.rest_api else ""
+
+
+def _json_alternate(v: SiteView, art: DemoArticle) -> list[str]:
+    if not v.site.rest_api:
+        return []
+    return [f'<link rel="alternate" type="application/json" href="{v.url(f"/wp-json/wp/v2/posts/{art.post_id}")}">']
+
+
 def _head(v: SiteView, title: str, canonical: str | None, extra: str) -> str:
     name = esc(v.site.name)
     canon = f'<link rel="canonical" href="{esc(v.url(canonical))}">' if canonical else ""
@@ -75,7 +86,7 @@ def _head(v: SiteView, title: str, canonical: str | None, extra: str) -> str:
 <link rel="stylesheet" id="td-theme-css" href="{v.url("/wp-content/themes/Newspaper/style.css?ver=12.6.2")}" type="text/css" media="all">
 <link rel="stylesheet" id="jetpack_css-css" href="{v.url("/wp-content/plugins/jetpack/css/jetpack.css?ver=12.8")}" type="text/css" media="all">
 <script type="text/javascript" src="{v.url("/wp-includes/js/jquery/jquery.min.js?ver=3.7.1")}" id="jquery-core-js"></script>
-<link rel="https://api.w.org/" href="{v.url("/wp-json/")}">
+{_api_link(v)}
 <meta name="generator" content="WordPress 6.3.2">
 <style type="text/css" id="td-theme-custom">.td-post-content p{{font-size:17px}}</style>
 </head>"""
@@ -416,7 +427,7 @@ def article_page(v: SiteView, art: DemoArticle) -> str:
         '<meta name="twitter:label2" content="Est. tempo de leitura">',
         f'<meta name="twitter:data2" content="{minutes} minuto{"s" if minutes > 1 else ""}">',
         _schema(v, art, image),
-        f'<link rel="alternate" type="application/json" href="{v.url(f"/wp-json/wp/v2/posts/{art.post_id}")}">',
+        *_json_alternate(v, art),
         f'<link rel="shortlink" href="{v.url(f"/?p={art.post_id}")}">',
     ]
     head = _head(v, art.title, art.path, "\n".join(meta))

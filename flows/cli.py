@@ -1,4 +1,4 @@
-"""The ``trawl`` command line (typer): run, demo, sql, search, export, serve, sources, migrate."""
+"""The ``trawl`` command line (typer): run, demo, sql, search, export, serve, sources, migrate, doctor, history."""
 
 from __future__ import annotations
 
@@ -386,6 +386,56 @@ def reextract(
         _fail(str(error))
     columns = ["source", "pages", "changed", "new_pages", "fields"]
     print_rows(columns, [tuple(s[c] for c in columns) for s in summaries], title="Documents rebuilt from the archive")
+
+
+@app.command()
+def doctor(
+    url: Annotated[str, typer.Argument(help="Home page of the site to examine.")],
+    key: Annotated[str | None, typer.Option(help="Source key for the proposed entry [default: from the host].")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+) -> None:
+    """Examine a site (robots.txt, REST API, sitemaps, feeds, sample articles) and print a sources entry."""
+    import httpx
+
+    from flows.doctor import diagnose, report_lines, sources_entry
+    from flows.sources import DEFAULT_USER_AGENT
+
+    headers = {"User-Agent": DEFAULT_USER_AGENT}
+    with httpx.Client(headers=headers, timeout=timeout, follow_redirects=True) as client:
+        found = diagnose(url, client)
+    for line in report_lines(found):
+        console.print(line, markup=False, highlight=False)
+    if found.home_status is None:
+        _fail(f"{url}: no answer from the site")
+    console.print("\nsources.toml entry:\n", markup=False)
+    console.print(sources_entry(found, key), markup=False, highlight=False)
+
+
+@app.command()
+def history(
+    url: Annotated[str, typer.Argument(help="URL of an article page (as fetched, or its canonical URL).")],
+    db: DbOption = None,
+) -> None:
+    """Print the versions of one article page and a unified diff between consecutive versions."""
+    from transforms.normalize import canonicalize
+    from warehouse.read import page_history
+
+    con = _read_only(settings.resolve_paths(db).db)
+    try:
+        rows = page_history(con, url, canonicalize(url))
+    finally:
+        con.close()
+    if not rows:
+        _fail(f"no stored version of {url}")
+    columns = ["source", "version", "valid_from", "valid_to", "modified_at", "title", "word_count", "doc_id", "state"]
+    table = [tuple(str(r[c])[:12] if c == "doc_id" else r[c] for c in columns) for r in rows]
+    print_rows(columns, table, title=rows[0]["url"])
+    for row in rows:
+        if row["diff"]:
+            console.print(
+                f"\nversion {row['version'] - 1} -> {row['version']} (+{row['added']} -{row['removed']} paragraphs):"
+            )
+            console.print(row["diff"], markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("demo-server")

@@ -22,8 +22,11 @@ class CrawlResult:
     log_tail: str
 
 
-def write_job(source: Source, out_dir: Path, run_id: str, known: str | None = None) -> Path:
-    """The job file the spider reads: everything it needs, nothing from the environment."""
+def write_job(source: Source, out_dir: Path, run_id: str, frontier: dict[str, Any] | None = None) -> Path:
+    """The job file the spider reads: everything it needs, nothing from the environment.
+
+    ``frontier`` adds what the warehouse knows (``known``, ``rest_since``, ``rest_names``).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     job = {
         "source": source.key,
@@ -41,18 +44,41 @@ def write_job(source: Source, out_dir: Path, run_id: str, known: str | None = No
         "concurrency_per_domain": source.crawl.concurrency_per_domain if source.crawl.polite else 16,
         "user_agent": source.crawl.user_agent,
         "timeout": source.crawl.timeout,
-        "known": known,
+        "rest_api": source.discovery.rest_api,
+        "retries": source.crawl.retries,
+        "backoff_base": source.crawl.backoff_base,
+        "backoff_max": source.crawl.backoff_max,
+        "max_retry_after": source.crawl.max_retry_after,
+        "block_after": source.crawl.block_after,
+        **(frontier or {}),
     }
     path = out_dir / "job.json"
     path.write_text(json.dumps(job, indent=2), encoding="utf-8")
     return path
 
 
+def finished_crawl(out_dir: Path, run_id: str) -> dict[str, Any] | None:
+    """The stats of a crawl of this run that already ran to its end (a resumed run does not repeat it)."""
+    path = out_dir / "stats.json"
+    if not path.exists():
+        return None
+    stats: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if stats.get("trawl/run_id") == run_id and stats.get("finish_reason") in ("finished", "blocked"):
+        return stats
+    return None
+
+
 def run_crawl(
-    source: Source, out_dir: Path, run_id: str, known: str | None = None, timeout: float = 6 * 3600
+    source: Source, out_dir: Path, run_id: str, frontier: dict[str, Any] | None = None, timeout: float = 6 * 3600
 ) -> CrawlResult:
-    """Crawl a source into ``out_dir``; the spider's log goes to ``crawl.log`` beside the archive."""
-    job = write_job(source, out_dir, run_id, known)
+    """Crawl a source into ``out_dir``; the spider's log goes to ``crawl.log`` beside the archive.
+
+    An interrupted attempt of the same run is continued: the spider skips what it archived.
+    """
+    done = finished_crawl(out_dir, run_id)
+    if done is not None:
+        return CrawlResult(str(out_dir), 0, done, "crawl already finished in an earlier attempt of this run")
+    job = write_job(source, out_dir, run_id, frontier)
     log_path = out_dir / "crawl.log"
     with log_path.open("ab") as log:
         completed = subprocess.run(

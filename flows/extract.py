@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from spiders.archive import iter_manifest, read_record
+from spiders.discovery import canonical_url, parse_datetime
+from spiders.site import REST_NAME
+from spiders.warc import MANIFEST_NAME
 from transforms.extract import extract_article
-from transforms.records import Article, Discard
+from transforms.records import Article, Discard, Hints
 from transforms.serialize import from_dict, to_dict
 
 PAGE_TIMEOUT_S = 30
@@ -35,6 +38,7 @@ class PageRef:
     warc_file: str
     warc_offset: int
     content_type: str | None
+    hints: Hints | None = None
 
 
 class _Timeout(Exception):
@@ -52,7 +56,7 @@ def extract_page(ref: PageRef, timeout: int = PAGE_TIMEOUT_S) -> dict[str, Any]:
     try:
         headers, body, _, _ = read_record(Path(ref.out_dir), ref.warc_file, ref.warc_offset)
         content_type = ref.content_type or headers.get("Content-Type") or headers.get("content-type")
-        result: Article | Discard = extract_article(body, ref.url, content_type=content_type)
+        result: Article | Discard = extract_article(body, ref.url, content_type=content_type, hints=ref.hints)
     except _Timeout:
         result = Discard(ref.url, "timeout", f"extraction took over {timeout} s")
     except Exception as error:  # a malformed page is data, not a crash of the batch
@@ -63,13 +67,62 @@ def extract_page(ref: PageRef, timeout: int = PAGE_TIMEOUT_S) -> dict[str, Any]:
     return to_dict(result)
 
 
+# discovery hints of the manifest -> (field, signal) of the date they give
+HINT_FIELDS = {
+    "sitemap:lastmod": "modified_at",
+    "feed:pubDate": "published_at",
+    "feed:updated": "modified_at",
+}
+
+
+def rest_records(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The crawl's REST API posts (``rest.jsonl``) by canonical URL."""
+    path = out_dir / REST_NAME
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return {canonical_url(row["url"]): row for row in rows if row.get("url")}
+
+
+def page_hints(row: dict[str, Any], record: dict[str, Any] | None) -> Hints:
+    """What the crawl knew about one page: its fetch time, discovery dates and REST API record."""
+    dates: list[tuple[str, str, Any]] = []
+    if record:
+        for field, key in (("published_at", "published"), ("modified_at", "modified")):
+            value = parse_datetime(record.get(key))
+            if value is not None:
+                dates.append((field, f"rest-api:{key}", value))
+    for name, value in sorted((row.get("hints") or {}).items()):
+        parsed = parse_datetime(value)
+        if name in HINT_FIELDS and parsed is not None:
+            dates.append((HINT_FIELDS[name], name, parsed))
+    return Hints(
+        fetched_at=parse_datetime(row.get("fetched_at")),
+        dates=tuple(dates),
+        authors=tuple(record.get("authors") or ()) if record else (),
+        categories=tuple(record.get("categories") or ()) if record else (),
+        tags=tuple(record.get("tags") or ()) if record else (),
+        signal="rest-api" if record else "",
+    )
+
+
 def article_refs(out_dir: Path) -> list[PageRef]:
-    """The article pages of a crawl that came back with a body (200), one per URL."""
+    """The article pages of a crawl that came back with a body (200), one per URL, with their hints."""
+    records = rest_records(out_dir)
     refs: dict[str, PageRef] = {}
     for row in iter_manifest(out_dir):
         if row.get("role") == "article" and row.get("status") == 200 and row.get("warc_file"):
             url = row.get("final_url") or row["url"]
-            refs[url] = PageRef(str(out_dir), url, row["warc_file"], int(row["warc_offset"]), row.get("content_type"))
+            record = records.get(canonical_url(url)) or records.get(canonical_url(row["url"]))
+            refs[url] = PageRef(
+                str(out_dir),
+                url,
+                row["warc_file"],
+                int(row["warc_offset"]),
+                row.get("content_type"),
+                page_hints(row, record),
+            )
     return [refs[url] for url in sorted(refs)]
 
 
@@ -83,9 +136,20 @@ def _results(refs: list[PageRef], workers: int) -> Iterator[dict[str, Any]]:
         yield from pool.map(extract_page, refs, chunksize=CHUNK)
 
 
+def _up_to_date(target: Path, out_dir: Path) -> bool:
+    """An earlier attempt already extracted this crawl (nothing was archived since)."""
+    if not target.exists():
+        return False
+    inputs = [p for p in (out_dir / MANIFEST_NAME, out_dir / REST_NAME) if p.exists()]
+    return all(p.stat().st_mtime <= target.stat().st_mtime for p in inputs)
+
+
 def extract_crawl(out_dir: Path, workers: int | None = None) -> Path:
-    """Extract a crawl's article pages into ``out_dir/extracted.jsonl`` (rewritten whole)."""
-    return extract_pages(article_refs(out_dir), out_dir / "extracted.jsonl", workers)
+    """Extract a crawl's article pages into ``out_dir/extracted.jsonl`` (rewritten whole, unless up to date)."""
+    target = out_dir / "extracted.jsonl"
+    if _up_to_date(target, out_dir):
+        return target
+    return extract_pages(article_refs(out_dir), target, workers)
 
 
 def extract_pages(refs: list[PageRef], target: Path, workers: int | None = None) -> Path:

@@ -18,6 +18,7 @@ from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
+from flows.incremental import RunPlan, crawl_outputs, plan_run
 from flows.outcome import final_state
 from flows.report import publish_report, source_row
 from flows.sources import Source, load_sources, select
@@ -25,7 +26,6 @@ from spiders.archive import iter_manifest
 from transforms.quality import WARNING
 from warehouse.db import connect
 from warehouse.load import LoadReport, SourceBatch, load_batch
-from warehouse.read import known_validators
 
 VERSION = "0.1.0"
 
@@ -40,11 +40,11 @@ class CrawlFailed(RuntimeError):
     retry_delay_seconds=exponential_backoff(backoff_factor=5),
     retry_jitter_factor=0.2,
 )
-def crawl_source(source: Source, out_dir: str, run_id: str, known: str | None = None) -> CrawlResult:
+def crawl_source(source: Source, out_dir: str, run_id: str, frontier: dict[str, Any] | None = None) -> CrawlResult:
     """Crawl one source with Scrapy in a subprocess and archive every response."""
     logger = get_run_logger()
     with limits.crawl_slot(source.key):  # bounded crawls; never two of one source at once
-        result = run_crawl(source, Path(out_dir), run_id, known)
+        result = run_crawl(source, Path(out_dir), run_id, frontier)
     logger.info("%s", result.stats.get("trawl/summary") or f"crawl of {source.key} finished")
     logger.info("scrapy stats of %s:\n%s", source.key, json.dumps(result.stats, indent=1, sort_keys=True, default=str))
     if result.returncode != 0:
@@ -73,6 +73,7 @@ def load_source(
     """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
     folder = Path(out_dir)
     stats_path = folder / "stats.json"
+    candidates, rest_names = crawl_outputs(folder)
     batch = SourceBatch(
         run_id=run_id,
         source=source.key,
@@ -83,6 +84,9 @@ def load_source(
         started_at=datetime.fromisoformat(started_at) if started_at else None,
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
+        candidates=candidates,
+        rest_names=rest_names,
+        revisit=source.revisit.policy(),
     )
     with limits.warehouse_slot():  # one writer of the DuckDB file across all runs
         con = connect(db)
@@ -96,22 +100,17 @@ def load_source(
     return report
 
 
-def _begin(db: Path, run_id: str, sources: list[Source], paths: settings.Paths, full: bool = False) -> dict[str, str]:
-    """Record the run and its sources; write each source's known validators for conditional GETs
-    (none for a ``full`` recrawl, which fetches every page again)."""
-    known_files = {}
+def _begin(db: Path, sources: list[Source], paths: settings.Paths, full: bool = False) -> RunPlan:
+    """Start the run (or take over an unfinished one); write each crawl's frontier inputs
+    (none for a ``full`` recrawl, which fetches every page again, unconditionally)."""
+    now = datetime.now(UTC)
     con = connect(db)
     try:
-        for s in sources:
-            known = paths.run_dir(s.key, run_id) / "known.json"
-            known.parent.mkdir(parents=True, exist_ok=True)
-            known.write_text(json.dumps({} if full else known_validators(con, s.key)), encoding="utf-8")
-            known_files[s.key] = str(known)
-        now = datetime.now(UTC)
+        plan = plan_run(con, sources, paths, now, full)
         con.execute("begin transaction")
         con.execute(
             "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
-            [run_id, now, str(flow_run.id) if flow_run.id else None, VERSION],
+            [plan.run_id, now, str(flow_run.id) if flow_run.id else None, VERSION],
         )
         for s in sources:
             con.execute(
@@ -121,7 +120,7 @@ def _begin(db: Path, run_id: str, sources: list[Source], paths: settings.Paths, 
         con.execute("commit")
     finally:
         con.close()
-    return known_files
+    return plan
 
 
 def _finish(db: Path, run_id: str, reports: list[LoadReport]) -> str:
@@ -152,15 +151,24 @@ def nightly(
     path = Path(sources_file) if sources_file else settings.default_sources_file()
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
     paths = settings.resolve_paths(db, data_dir)
-    run_id = settings.new_run_id()
     started = datetime.now(UTC)
+    plan = _begin(paths.db, sources, paths)
+    run_id = plan.run_id
+    todo = [s for s in sources if s.key in plan.inputs]
     logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
     limits.ensure_limits(s.key for s in sources)
-    known = _begin(paths.db, run_id, sources, paths, full)
-    crawls = {s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id, known[s.key]) for s in sources}
-    extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in sources}
-    reports = []
-    for s in sources:  # loads one at a time: DuckDB has one writer
+    plan = _begin(paths.db, sources, paths, full)
+    run_id = plan.run_id
+    todo = [s for s in sources if s.key in plan.inputs]
+    logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
+    if plan.resumed:
+        logger.warning("completing unfinished run %s: %s source(s) left to load", run_id, len(todo))
+    crawls = {
+        s.key: crawl_source.submit(s, str(paths.run_dir(s.key, run_id)), run_id, plan.inputs[s.key]) for s in todo
+    }
+    extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in todo}
+    reports = list(plan.loaded)
+    for s in todo:  # loads one at a time: DuckDB has one writer
         out_dir = str(paths.run_dir(s.key, run_id))
         try:
             extracted, error = extracts[s.key].result(), None
@@ -168,6 +176,8 @@ def nightly(
             extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
             logger.error("source %s failed: %s", s.key, error)
         reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
+    order = {s.key: i for i, s in enumerate(sources)}
+    reports.sort(key=lambda r: order[r.source])
     with limits.warehouse_slot():  # the run's last writes: search and near-duplicate indexes, status, checks
         refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))
         status = _finish(paths.db, run_id, reports)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from transforms.frontier import Revisit as RevisitPolicy
 from transforms.quality import Thresholds
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -41,8 +43,9 @@ class Discovery(Strict):
     sitemaps: list[HttpUrl] = Field(default_factory=list)
     feeds: list[HttpUrl] = Field(default_factory=list)
     archive_pages: bool = True
-    max_pages: int = Field(default=5000, ge=1)
+    max_pages: int = Field(default=5000, ge=1)  # article pages fetched per run at most; the rest wait
     max_archive_depth: int = Field(default=3, ge=0)
+    rest_api: bool = True  # use the WordPress REST API when the site has one
 
 
 class Crawl(Strict):
@@ -53,6 +56,28 @@ class Crawl(Strict):
     concurrency_per_domain: int = Field(default=1, ge=1, le=64)
     timeout: float = Field(default=30, gt=0)
     user_agent: str = DEFAULT_USER_AGENT
+    retries: int = Field(default=2, ge=0, le=10)
+    backoff_base: float = Field(default=1.0, ge=0)  # seconds before the first retry, doubling each time
+    backoff_max: float = Field(default=120.0, ge=0)
+    max_retry_after: float = Field(default=600.0, ge=0)  # a longer Retry-After leaves the site for the next run
+    block_after: int = Field(default=3, ge=1)  # this many 403s in a row: the source is reported blocked
+
+
+class Revisit(Strict):
+    """How long and how often recent articles are fetched again (edits come soon after publication)."""
+
+    window_days: float = Field(default=14, ge=0)
+    first_hours: float = Field(default=20, gt=0)
+    factor: float = Field(default=2.0, ge=1)
+    longest_days: float = Field(default=7, gt=0)
+
+    def policy(self) -> RevisitPolicy:
+        return RevisitPolicy(
+            window=timedelta(days=self.window_days),
+            first=timedelta(hours=self.first_hours),
+            factor=self.factor,
+            longest=timedelta(days=self.longest_days),
+        )
 
 
 class Cleaning(Strict):
@@ -93,6 +118,7 @@ class Source(Strict):
     discovery: Discovery = Field(default_factory=Discovery)
     crawl: Crawl = Field(default_factory=Crawl)
     cleaning: Cleaning = Field(default_factory=Cleaning)
+    revisit: Revisit = Field(default_factory=Revisit)
     quality: Quality = Field(default_factory=Quality)
 
     @field_validator("key")

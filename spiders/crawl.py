@@ -68,7 +68,8 @@ def run(job: Any) -> int:
     print(stats["trawl/summary"], file=sys.stderr)
     for tb in failures:
         print(tb, file=sys.stderr)
-    if failures or stats.get("finish_reason") != "finished":
+    # "blocked" (403s) is the site's answer, reported by the run, not a crash to retry
+    if failures or stats.get("finish_reason") not in ("finished", "blocked"):
         return EXIT_CRASH
     return EXIT_OK
 

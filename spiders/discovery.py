@@ -113,18 +113,20 @@ _TAXONOMY_SITEMAP = re.compile(
 
 @dataclass(frozen=True)
 class SitemapEntry:
-    """One <url> or <sitemap> entry: location and lastmod as found (may be None)."""
+    """One <url> or <sitemap> entry: location and lastmod as found (may be None); ``news``: a Google News entry."""
 
     loc: str
     lastmod: str | None
+    news: bool = False
 
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One feed item: its link and the item's updated/published time (ISO UTC) if any."""
+    """One feed item: its link, its updated (else published) time and its published time (ISO UTC)."""
 
     link: str
     updated: str | None
+    published: str | None = None
 
 
 def clean_url(url: str, base: str | None = None) -> str | None:
@@ -239,7 +241,9 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
         if kind not in ("sitemapindex", "urlset"):
             return "", []
         entries = [
-            SitemapEntry(loc=d["loc"].strip(), lastmod=(d.get("lastmod") or None)) for d in sitemap if d.get("loc")
+            SitemapEntry(loc=d["loc"].strip(), lastmod=(d.get("lastmod") or None), news="news" in d)
+            for d in sitemap
+            if d.get("loc")
         ]
     except (lxml.etree.LxmlError, StopIteration, ValueError):
         return "", []
@@ -283,9 +287,12 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry] | None:
             link = next((a for a in alts if a), None)
         if not link:
             continue
-        stamp = e.get("updated_parsed") or e.get("published_parsed")
+        # dict.get: feedparser's own get() maps a missing updated to published, with a warning
+        issued = dict.get(e, "published_parsed")
+        stamp = dict.get(e, "updated_parsed") or issued
         updated = datetime.fromtimestamp(calendar.timegm(stamp), UTC).isoformat() if stamp else None
-        entries.append(FeedEntry(link=urljoin(url, link), updated=updated))
+        published = datetime.fromtimestamp(calendar.timegm(issued), UTC).isoformat() if issued else None
+        entries.append(FeedEntry(link=urljoin(url, link), updated=updated, published=published))
     return entries
 
 

@@ -1,4 +1,15 @@
-"""The crawl job: one source's crawl parameters, read from and written to JSON."""
+"""The crawl job: one source's crawl parameters, read from and written to JSON.
+
+``known`` is the frontier snapshot the flow writes before a crawl: a JSON object
+``{url: {"etag", "last_modified", "lastmod", "state", "listed", "due"}}`` of the source's
+known article pages (an entry without ``due`` counts as due). The spider requests a
+discovered URL when it is new, when the revisit policy says it is due, or when discovery
+reports a ``lastmod`` newer than the stored one; known pages are requested conditionally.
+Due pages that discovery did not list are requested too, and so are pages the sitemaps
+listed before but no longer do (to see whether they are gone).
+``rest_since`` is the source's REST API cursor (newest ``modified`` seen) and ``rest_names``
+a JSON cache of REST ids already named.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +46,14 @@ class CrawlJob:
     timeout: float = 30.0
     known: Path | None = None
     since: str | None = None
+    rest_api: bool = True
+    rest_since: str | None = None
+    rest_names: Path | None = None
+    retries: int = 2
+    backoff_base: float = 1.0
+    backoff_max: float = 120.0
+    max_retry_after: float = 600.0
+    block_after: int = 3
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -46,11 +65,16 @@ class CrawlJob:
             raise ValueError("job.archive_pages must be true, false or 'always'")
         if self.max_pages < 0 or self.max_archive_depth < 0:
             raise ValueError("job.max_pages and job.max_archive_depth must be >= 0")
-        if self.since is not None:
-            from spiders.discovery import parse_datetime
+        if self.retries < 0 or self.block_after < 1:
+            raise ValueError("job.retries must be >= 0 and job.block_after >= 1")
+        if min(self.backoff_base, self.backoff_max, self.max_retry_after) < 0:
+            raise ValueError("job.backoff_base, job.backoff_max and job.max_retry_after must be >= 0")
+        from spiders.discovery import parse_datetime
 
-            if parse_datetime(self.since) is None:
-                raise ValueError(f"job.since is not an ISO datetime: {self.since!r}")
+        for name in ("since", "rest_since"):
+            value = getattr(self, name)
+            if value is not None and parse_datetime(value) is None:
+                raise ValueError(f"job.{name} is not an ISO datetime: {value!r}")
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -81,14 +105,15 @@ class CrawlJob:
             raise ValueError(f"missing job keys: {', '.join(missing)}")
         kw: dict[str, Any] = dict(data)
         kw["out_dir"] = Path(kw["out_dir"])
-        if kw.get("known") is not None:
-            kw["known"] = Path(kw["known"])
+        for key in ("known", "rest_names"):
+            if kw.get(key) is not None:
+                kw[key] = Path(kw[key])
         for key in ("allowed_domains", "sitemaps", "feeds"):
             value = kw.get(key) or ()
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f"job.{key} must be a list of strings")
             kw[key] = tuple(value)
-        for key in ("max_pages", "max_archive_depth"):
+        for key in ("max_pages", "max_archive_depth", "retries", "block_after"):
             if key in kw and (isinstance(kw[key], bool) or not isinstance(kw[key], int)):
                 raise ValueError(f"job.{key} must be an integer")
         kw["run_id"] = str(kw["run_id"])

@@ -23,14 +23,20 @@ def build_settings(job: CrawlJob) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": job.timeout,
         "DNS_TIMEOUT": min(job.timeout, 60.0),
         "DOWNLOAD_DELAY": job.effective_delay,
-        "CONCURRENT_REQUESTS": max(16, per_domain),
+        # one source, one domain: total = per-domain concurrency, so that no request waits in a
+        # downloader slot past the backoff middleware (a paused host then really gets nothing)
+        "CONCURRENT_REQUESTS": per_domain,
         "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain,
         "AUTOTHROTTLE_ENABLED": job.polite,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "AUTOTHROTTLE_START_DELAY": max(job.effective_delay, 1.0),
         "AUTOTHROTTLE_MAX_DELAY": 60.0,
         "RETRY_ENABLED": True,
-        "RETRY_TIMES": 2,
+        "RETRY_TIMES": job.retries,
+        "TRAWL_BACKOFF_BASE": job.backoff_base,
+        "TRAWL_BACKOFF_MAX": job.backoff_max,
+        "TRAWL_MAX_RETRY_AFTER": job.max_retry_after,
+        "TRAWL_BLOCK_AFTER": job.block_after,
         # 304/4xx/5xx reach the spider (after RetryMiddleware retried 429/5xx); redirects are still
         # followed: RedirectMiddleware only looks at the handle_httpstatus_* request meta keys.
         "HTTPERROR_ALLOW_ALL": True,
@@ -41,6 +47,9 @@ def build_settings(job: CrawlJob) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             # outermost: sees final responses/errors of every request, robots.txt included
             "spiders.warc.WarcRecorder": 10,
+            # Scrapy's retries with a pause before each (Retry-After, capped backoff), and a stop on 403s
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "spiders.politeness.BackoffRetryMiddleware": 550,
             # between RedirectMiddleware (600) and HttpCompressionMiddleware (590)
             "spiders.warc.OriginalHeadersMiddleware": 595,
         },

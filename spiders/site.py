@@ -1,4 +1,12 @@
-"""The config-driven spider: discovers a source's article URLs and fetches them (never parses articles)."""
+"""The config-driven spider: discovers a source's article URLs and fetches them (never parses articles).
+
+Discovery, best signal first: the WordPress REST API when the site has one (advertised by
+``<link rel="https://api.w.org/">`` or reachable at ``/wp-json/``), paged by ``modified``
+from the source's cursor, its author/category/tag ids named (and cached); sitemaps (always:
+they are the complete inventory that shows removed pages); feeds when there is no REST API;
+archive pages as the fallback. Which URLs are fetched is decided per candidate against the
+frontier snapshot (``spiders.candidates``).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +19,26 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response, TextResponse
 from scrapy.robotstxt import RobotParser
 from twisted.python.failure import Failure
 
+from spiders import rest
+from spiders.archive import iter_manifest
+from spiders.candidates import (
+    ARCHIVED,
+    DUPLICATE,
+    NOT_DUE,
+    OVER_BUDGET,
+    REQUESTED,
+    Candidate,
+    conditional_headers,
+    load_known,
+    wanted,
+    write_candidates,
+)
 from spiders.discovery import (
     canonical_url,
     classify_link,
@@ -32,27 +54,48 @@ from spiders.discovery import (
     robots_sitemaps,
 )
 from spiders.job import CrawlJob
-from spiders.warc import WarcRecorder
+from spiders.politeness import BLOCKED_STAT
+from spiders.warc import WarcRecorder, error_text
 
 logger = logging.getLogger(__name__)
 
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 FEED_PROBE = "/feed/"
+API_PROBE = "/wp-json/"
+REST_NAME = "rest.jsonl"
+REST_NAMES_NAME = "rest_names.json"
 PRIO_HOME, PRIO_DISCOVERY, PRIO_ARCHIVE, PRIO_FEED_ITEM, PRIO_ARTICLE = 100, 50, 20, 10, 0
 
 
-def load_known(path: Path | None) -> dict[str, dict[str, str]]:
-    """The `known` file as {canonical url: {"etag": ..., "last_modified": ...}}; {} if absent/broken."""
+def load_names(path: Path | None) -> dict[str, dict[str, str]]:
+    """The REST names cache {"users"|"categories"|"tags": {id: name}}; empty when absent or broken."""
+    names: dict[str, dict[str, str]] = {kind: {} for kind in rest.TERM_KINDS}
     if path is None:
-        return {}
+        return names
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        logger.warning("ignoring known file %s: %s", path, exc)
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {canonical_url(url): v for url, v in data.items() if isinstance(v, dict)}
+        logger.warning("ignoring REST names file %s: %s", path, exc)
+        return names
+    for kind in rest.TERM_KINDS:
+        if isinstance(data, dict) and isinstance(data.get(kind), dict):
+            names[kind].update({str(k): str(v) for k, v in data[kind].items()})
+    return names
+
+
+def archived_earlier(out_dir: Path, run_id: str) -> set[str]:
+    """Article URLs an earlier, interrupted attempt of this run already archived (canonical keys)."""
+    return {
+        canonical_url(row["url"])
+        for row in iter_manifest(out_dir)
+        if row.get("run_id") == run_id and row.get("role") == "article" and row.get("status") is not None
+    }
+
+
+def _write_json_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 class TrawlSpider(Spider):
@@ -66,14 +109,30 @@ class TrawlSpider(Spider):
         self.allowed_domains = list(job.domains)
         self._since = parse_datetime(job.since)
         self._known = load_known(job.known)
+        self._archived = archived_earlier(job.out_dir, job.run_id)
         self._via: dict[str, list[str]] = {}  # canonical URL -> discovered_via (shared with request meta)
         self._metas: dict[str, dict[str, Any]] = {}  # canonical article URL -> its request meta
+        self._cands: dict[str, Candidate] = {}  # canonical article URL -> candidate
         self._robots_sitemaps: list[str] = []
         self._home: tuple[str, list[str], list[str]] | None = None
+        self._home_feeds: list[str] = []
+        self._reachable = False
         self._articles = 0
         self._listings = 0
         self._candidates = 0
         self._fallback_started = False
+        self._frontier_done = False
+        self._feeds_started = False
+        # sitemap inventory: complete when every sitemap asked for was read and nothing was filtered
+        self._urlsets = 0
+        self._sitemap_failures = 0
+        # WordPress REST API
+        self._rest_root: str | None = None
+        self._rest_cursor = parse_datetime(job.rest_since)
+        self._rest_posts: dict[str, rest.RestPost] = {}
+        self._rest_pages_failed = 0
+        self._names = load_names(job.rest_names)
+        self._names_asked: dict[str, set[str]] = {kind: set() for kind in rest.TERM_KINDS}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> TrawlSpider:
@@ -133,42 +192,76 @@ class TrawlSpider(Spider):
             return None
         return cleaned
 
-    def _article(self, url: str, *, via: str, depth: int, lastmod: str | None = None) -> Iterator[Request]:
+    def _article(
+        self,
+        url: str,
+        *,
+        via: str,
+        depth: int,
+        lastmod: str | None = None,
+        kind: str | None = None,
+        hints: dict[str, str] | None = None,
+        force: bool = False,
+    ) -> Iterator[Request]:
+        """Note a candidate article URL; request it when new, due, changed per discovery, or forced."""
         cleaned = self._allowed(url)
         if cleaned is None:
             self._inc("trawl/candidates/offsite")
             return
         key = canonical_url(cleaned)
-        if key in self._metas and lastmod and not self._metas[key].get("trawl_lastmod"):
-            self._metas[key]["trawl_lastmod"] = lastmod
-        if key not in self._via:
-            self._candidates += 1
-            self._inc(f"trawl/candidates/{via.split(':', 1)[0]}")
-            if self._articles >= self.job.max_pages:
-                self._via[key] = [via]
-                self._inc("trawl/candidates/over_budget")
-                return
-        known = self._known.get(key) or {}
-        headers: dict[str, str] = {}
-        if known.get("etag"):
-            headers["If-None-Match"] = str(known["etag"])
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = str(known["last_modified"])
-        prio = PRIO_FEED_ITEM if via.startswith("feed:") else PRIO_ARTICLE
+        cand = self._cands.get(key)
+        known = self._known.get(key)
+        if cand is None:
+            # one spelling per page: the frontier's, else the first one found (percent-encoding varies)
+            cand = self._cands[key] = Candidate(url=str(known["url"]) if known else cleaned, discovered=not force)
+            if not force:
+                self._candidates += 1
+                self._inc(f"trawl/candidates/{via.split(':', 1)[0]}")
+        elif not force:
+            cand.discovered = True
+        cand.note(via, lastmod, kind)
+        cand.hints.update({k: v for k, v in (hints or {}).items() if v and k not in cand.hints})
+        meta = self._metas.get(key)
+        if meta is not None:  # already requested: discovery merged in until the response comes
+            if lastmod and not meta.get("trawl_lastmod"):
+                meta["trawl_lastmod"] = lastmod
+            return
+        if cand.decision in (ARCHIVED, DUPLICATE, OVER_BUDGET):
+            return
+        if key in self._archived:
+            cand.decision = ARCHIVED
+            self._inc("trawl/candidates/archived_earlier")
+            return
+        if not force and not wanted(known, cand):
+            if cand.decision != NOT_DUE:
+                cand.decision = NOT_DUE
+                self._inc("trawl/candidates/not_due")
+            return
+        if self._articles >= self.job.max_pages:
+            cand.decision = OVER_BUDGET
+            self._inc("trawl/candidates/over_budget")
+            return
+        prio = PRIO_FEED_ITEM if via.startswith(("feed:", "rest:")) else PRIO_ARTICLE
         req = self._request(
-            cleaned,
+            cand.url,
             role="article",
             callback=self.parse_article,
             depth=depth,
-            via=via,
+            via=None,
             priority=prio,
-            lastmod=lastmod,
-            headers=headers or None,
+            lastmod=cand.lastmod,
+            headers=conditional_headers(known) or None,
+            meta={"trawl_via": cand.via, "trawl_hints": cand.hints},
         )
-        if req is not None:
-            self._articles += 1
-            self._metas[key] = req.meta
-            yield req
+        if req is None:  # the URL was already requested in another role (the home page, a listing)
+            cand.decision = DUPLICATE
+            return
+        if cand.decision == NOT_DUE:
+            self._inc("trawl/candidates/changed_per_discovery")
+        cand.decision = REQUESTED
+        self._articles += 1
+        self._metas[key] = req.meta
+        yield req
 
     def _sitemap(self, url: str, *, via: str | None, depth: int, probe: int | None = None) -> Iterator[Request]:
         cleaned = self._allowed(url)
@@ -244,21 +337,33 @@ class TrawlSpider(Spider):
         if engine is not None:
             for slot in engine.downloader.slots.values():
                 slot.delay = max(slot.delay, delay)
+                slot.jitter = 0.0  # Scrapy's ±50% randomization would go below the Crawl-delay
         self.download_delay = max(getattr(self, "download_delay", 0.0), delay)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("trawl/robots_crawl_delay", delay)
 
+    def _check_blocked(self) -> None:
+        """Close the crawl once the backoff middleware saw too many 403s in a row."""
+        stats = self.crawler.stats
+        if stats is not None and stats.get_value(BLOCKED_STAT):
+            raise CloseSpider("blocked")
+
     def parse_home(self, response: Response) -> Iterator[Request]:
+        self._check_blocked()
         feeds: list[str] = []
+        api_root = None
         if response.status == 200 and isinstance(response, TextResponse):
             feeds = html_feed_links(response.text, response.url)
             links, nexts = html_links(response.text, response.url)
             self._home = (response.url, links, nexts)
-        yield from self._discover(reachable=True, home_feeds=feeds)
+            api_root = rest.root_from_html(response.text, response.url) or rest.root_from_link_header(
+                [v.decode("latin-1") for v in response.headers.getlist("Link")], response.url
+            )
+        yield from self._discover(reachable=response.status < 500, home_feeds=feeds, api_root=api_root)
         if self.job.archive_pages == "always":
             yield from self._start_archive()
 
-    def _discover(self, *, reachable: bool, home_feeds: list[str]) -> Iterator[Request]:
+    def _discover(self, *, reachable: bool, home_feeds: list[str], api_root: str | None = None) -> Iterator[Request]:
         robots_url = urljoin(self.job.home_url, "/robots.txt")
         for url in self.job.sitemaps:
             yield from self._sitemap(url, via="job", depth=0)
@@ -266,14 +371,38 @@ class TrawlSpider(Spider):
             yield from self._sitemap(url, via=f"robots:{robots_url}", depth=1)
         if not self.job.sitemaps and not self._robots_sitemaps and reachable:
             yield from self._sitemap(urljoin(self.job.home_url, SITEMAP_PROBES[0]), via="probe", depth=0, probe=0)
+        self._home_feeds, self._reachable = home_feeds, reachable
+        if self.job.rest_api and api_root:
+            yield from self._rest_start(api_root, via=f"home:{self.job.home_url}")
+        elif self.job.rest_api and reachable:
+            req = self._request(
+                urljoin(self.job.home_url, API_PROBE),
+                role="api",
+                callback=self.parse_api_index,
+                depth=0,
+                via="probe",
+                priority=PRIO_DISCOVERY,
+                meta={"trawl_api": "index"},
+            )
+            if req is not None:
+                yield req
+        else:
+            yield from self._discover_feeds()
+
+    def _discover_feeds(self) -> Iterator[Request]:
+        """Feeds: the sources' own list, the home page's links, else /feed/ (once per crawl)."""
+        if self._feeds_started:
+            return
+        self._feeds_started = True
         for url in self.job.feeds:
             yield from self._feed(url, via="job", depth=0)
-        for url in home_feeds:
+        for url in self._home_feeds:
             yield from self._feed(url, via=f"home:{self.job.home_url}", depth=1)
-        if not self.job.feeds and not home_feeds and reachable:
+        if not self.job.feeds and not self._home_feeds and self._reachable:
             yield from self._feed(urljoin(self.job.home_url, FEED_PROBE), via="probe", depth=0)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self._check_blocked()
         kind, entries = parse_sitemap(response.body) if response.status == 200 else ("", [])
         depth = int(response.meta.get("trawl_depth") or 0) + 1
         via = f"sitemap:{response.url}"
@@ -286,17 +415,24 @@ class TrawlSpider(Spider):
                 else:
                     yield from self._sitemap(entry.loc, via=via, depth=depth)
         elif kind == "urlset":
+            self._urlsets += 1
             for entry in entries:
                 if is_older(entry.lastmod, self._since):
                     self._inc("trawl/candidates/skipped_since")
                     continue
-                yield from self._article(entry.loc, via=via, depth=depth, lastmod=entry.lastmod)
+                hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else None
+                # a news sitemap lists only the last days: its URLs are not the inventory of the site
+                kind = "news" if entry.news else "sitemap"
+                yield from self._article(entry.loc, via=via, depth=depth, lastmod=entry.lastmod, kind=kind, hints=hints)
         else:
             if response.status == 200:
                 self._inc("trawl/sitemaps/invalid")
+            if response.meta.get("trawl_probe") is None:
+                self._sitemap_failures += 1
             yield from self._next_probe(response)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        self._check_blocked()
         entries = parse_feed(response.body, response.url) if response.status == 200 else None
         if entries is None:
             return
@@ -305,21 +441,149 @@ class TrawlSpider(Spider):
             if is_older(entry.updated, self._since):
                 self._inc("trawl/candidates/skipped_since")
                 continue
-            yield from self._article(entry.link, via=f"feed:{response.url}", depth=depth, lastmod=entry.updated)
+            hints = {"feed:pubDate": entry.published or "", "feed:updated": entry.updated or ""}
+            yield from self._article(
+                entry.link, via=f"feed:{response.url}", depth=depth, lastmod=entry.updated, kind="feed", hints=hints
+            )
 
     def parse_article(self, response: Response) -> None:
         """Articles are archived by the recorder and parsed later, by the extractor."""
-        return None
+        self._check_blocked()
 
-    # -- archive fallback -------------------------------------------------------------------------
+    # -- the WordPress REST API -------------------------------------------------------------------
+
+    def _rest_start(self, root: str, via: str) -> Iterator[Request]:
+        self._rest_root = root
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("trawl/rest_api", root)
+        yield from self._rest_page(1, via=via)
+
+    def _rest_page(self, page: int, via: str) -> Iterator[Request]:
+        assert self._rest_root is not None
+        req = self._request(
+            rest.posts_url(self._rest_root, page, self._rest_cursor),
+            role="api",
+            callback=self.parse_api_posts,
+            depth=0,
+            via=via,
+            priority=PRIO_DISCOVERY,
+            meta={"trawl_api": "posts", "trawl_page": page},
+        )
+        if req is not None:
+            yield req
+
+    def _rest_failed(self, what: str) -> Iterator[Request]:
+        """The REST API did not answer as one: discover through feeds instead."""
+        logger.info("REST API unusable (%s): using feeds", what)
+        self._inc("trawl/rest_api_failed")
+        yield from self._discover_feeds()
+
+    def parse_api_index(self, response: Response) -> Iterator[Request]:
+        self._check_blocked()
+        if response.status == 200 and rest.is_api_index(response.body):
+            yield from self._rest_start(response.url, via=f"probe:{response.url}")
+        else:
+            yield from self._discover_feeds()
+
+    def parse_api_posts(self, response: Response) -> Iterator[Request]:
+        self._check_blocked()
+        page = int(response.meta.get("trawl_page") or 1)
+        posts = rest.parse_posts(response.body) if response.status == 200 else None
+        if posts is None:
+            if page == 1:
+                yield from self._rest_failed(f"HTTP {response.status} at {response.url}")
+            else:
+                self._rest_pages_failed += 1
+            return
+        via = f"rest:{response.url}"
+        if page == 1:
+            pages = rest.total_pages(_header(response, "X-WP-TotalPages"))
+            budget_pages = -(-self.job.max_pages // rest.PER_PAGE) + 1
+            for n in range(2, min(pages, budget_pages) + 1):
+                yield from self._rest_page(n, via=via)
+        for post in posts:
+            cleaned = self._allowed(post.link)
+            if cleaned is None:
+                continue
+            self._rest_posts_by_key(cleaned, post)
+            yield from self._article(post.link, via=via, depth=1, lastmod=post.modified, kind="rest")
+        yield from self._rest_names(posts)
+
+    def _rest_posts_by_key(self, url: str, post: rest.RestPost) -> None:
+        self._rest_posts[canonical_url(url)] = post
+
+    def _rest_names(self, posts: list[rest.RestPost]) -> Iterator[Request]:
+        """Ask for the names of ids not named yet (cached across runs), 100 at a time."""
+        assert self._rest_root is not None
+        wanted_ids = {
+            "users": {p.author for p in posts if p.author},
+            "categories": {c for p in posts for c in p.categories},
+            "tags": {t for p in posts for t in p.tags},
+        }
+        for kind, ids in wanted_ids.items():
+            todo = sorted(i for i in ids if str(i) not in self._names[kind] and str(i) not in self._names_asked[kind])
+            self._names_asked[kind].update(str(i) for i in todo)
+            for start in range(0, len(todo), rest.PER_PAGE):
+                req = self._request(
+                    rest.terms_url(self._rest_root, kind, todo[start : start + rest.PER_PAGE]),
+                    role="api",
+                    callback=self.parse_api_terms,
+                    depth=1,
+                    via=f"rest:{kind}",
+                    priority=PRIO_DISCOVERY,
+                    meta={"trawl_api": kind},
+                )
+                if req is not None:
+                    yield req
+
+    def parse_api_terms(self, response: Response) -> None:
+        self._check_blocked()
+        kind = str(response.meta.get("trawl_api"))
+        names = rest.parse_terms(response.body) if response.status == 200 else None
+        if names is None:
+            self._inc("trawl/rest_api/names_failed")
+            return
+        self._names.setdefault(kind, {}).update(names)
+
+    # -- the frontier and the archive fallback ---------------------------------------------------
+
+    @property
+    def inventory_complete(self) -> bool:
+        """Every sitemap asked for was read, at least one listed URLs, nothing filtered by date."""
+        return self._urlsets > 0 and self._sitemap_failures == 0 and self._since is None
+
+    def _frontier_pass(self) -> Iterator[Request]:
+        """Known pages discovery did not bring up: due ones, and ones the sitemaps stopped listing."""
+        complete = self.inventory_complete
+        for key, known in sorted(self._known.items()):
+            cand = self._cands.get(key)
+            if (cand is not None and cand.decision is not None) or key in self._archived:
+                continue
+            listed_now = cand is not None and cand.listed
+            if known.get("due", True):
+                via = "frontier:due"
+            elif complete and known.get("listed") and not listed_now and known.get("state") != "gone":
+                via = "frontier:unlisted"
+            else:
+                continue
+            self._inc(f"trawl/candidates/{via.replace(':', '_')}")
+            yield from self._article(str(known["url"]), via=via, depth=0, force=True)
 
     def spider_idle(self, spider: Spider) -> None:
-        if self._fallback_started or not self.job.archive_pages or self._candidates:
+        """Discovery is over: first the frontier's own requests, then (no candidate at all) archive pages."""
+        stats = self.crawler.stats
+        if stats is not None and stats.get_value(BLOCKED_STAT):
             return
-        requests = list(self._start_archive())
+        requests: list[Request] = []
+        if not self._frontier_done:
+            self._frontier_done = True
+            requests = list(self._frontier_pass())
+        if not requests and not self._fallback_started and self.job.archive_pages and not self._candidates:
+            requests = list(self._start_archive())
+            if requests:
+                logger.info("no article URL from sitemaps/feeds: crawling archive pages from the home page")
         engine = self.crawler.engine
         if requests and engine is not None:
-            logger.info("no article URL from sitemaps/feeds: crawling archive pages from the home page")
             for req in requests:
                 engine.crawl(req)
             raise DontCloseSpider
@@ -370,9 +634,30 @@ class TrawlSpider(Spider):
             # Forbidden by robots.txt means the site answered; a download error means it did not.
             yield from self._discover(reachable=isinstance(failure.value, IgnoreRequest), home_feeds=[])
         elif role == "sitemap":
+            if request.meta.get("trawl_probe") is None:
+                self._sitemap_failures += 1
             yield from self._next_probe(request)
+        elif role == "api" and (
+            request.meta.get("trawl_api") == "index"
+            or (request.meta.get("trawl_api") == "posts" and request.meta.get("trawl_page") == 1)
+        ):
+            yield from self._rest_failed(error_text(failure.value) if failure.value else "error")
+
+    def _write_rest(self) -> None:
+        """rest.jsonl: each post the REST API listed, ids named; rest_names.json: the names cache."""
+        out = self.job.out_dir
+        if self._rest_posts:
+            lines = [
+                json.dumps(rest.resolve(p, self._names), ensure_ascii=False)
+                for _, p in sorted(self._rest_posts.items())
+            ]
+            _write_json_atomic(out / REST_NAME, "\n".join(lines) + "\n")
+        if any(self._names.values()):
+            _write_json_atomic(out / REST_NAMES_NAME, json.dumps(self._names, ensure_ascii=False, sort_keys=True))
 
     def closed(self, reason: str) -> None:
+        write_candidates(self.job.out_dir, list(self._cands.values()))
+        self._write_rest()
         stats = self.crawler.stats
         if stats is None:
             return
@@ -380,5 +665,14 @@ class TrawlSpider(Spider):
         stats.set_value("trawl/archive_pages_requested", self._listings)
         stats.set_value("trawl/candidates_total", self._candidates)
         stats.set_value("trawl/robots_sitemaps", len(self._robots_sitemaps))
+        stats.set_value("trawl/inventory_complete", self.inventory_complete)
+        stats.set_value("trawl/rest_posts", len(self._rest_posts))
+        if self._rest_pages_failed:
+            stats.set_value("trawl/rest_api/pages_failed", self._rest_pages_failed)
         host = urlsplit(self.job.home_url).hostname
         stats.set_value("trawl/host", host)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

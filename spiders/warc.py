@@ -46,6 +46,7 @@ MANIFEST_KEYS = (
     "discovered_via",
     "lastmod",
     "depth",
+    "hints",
 )
 _HOP_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
@@ -67,6 +68,16 @@ def next_warc_name(out_dir: Path) -> str:
         n += 1
         name = f"crawl-{n}.warc.gz"
     return name
+
+
+def drop_partial_line(path: Path) -> None:
+    """Cut a manifest back to its last complete row: an attempt killed mid-write leaves half a line."""
+    if not path.exists():
+        return
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if data and not data.endswith(b"\n"):
+            fh.truncate(data.rfind(b"\n") + 1)
 
 
 def origin_url(request: Request) -> str:
@@ -120,6 +131,7 @@ class WarcRecorder:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.warc_file = next_warc_name(self.out_dir)
         self._warc: IO[bytes] = open(self.out_dir / self.warc_file, "xb")  # noqa: SIM115
+        drop_partial_line(self.out_dir / MANIFEST_NAME)
         self._writer = WARCWriter(self._warc, gzip=True, warc_version="1.1")
         self._manifest: IO[str] = open(self.out_dir / MANIFEST_NAME, "a", encoding="utf-8")  # noqa: SIM115
         self._archived: dict[str, WarcRef] = {}
@@ -323,6 +335,7 @@ class WarcRecorder:
             "discovered_via": list(via),
             "lastmod": meta.get("trawl_lastmod"),
             "depth": int(meta.get("trawl_depth") or 0),
+            "hints": dict(meta.get("trawl_hints") or {}),
         }
         self._manifest.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._manifest.flush()

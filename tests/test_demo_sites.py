@@ -170,7 +170,9 @@ def test_wordpress_markers(server: DemoServer, clients: dict[str, httpx.Client])
         assert doc.xpath('//link[@rel="canonical"]/@href') == [_abs(server, key, art.path)]
         assert "article:published_time" in head and "article:modified_time" in head
         assert head["article:section"] == art.categories[0]
-        assert doc.xpath('//link[@rel="https://api.w.org/"]/@href') == [_abs(server, key, "/wp-json/")]
+        api = [_abs(server, key, "/wp-json/")] if server.sites[key].rest_api else []
+        assert doc.xpath('//link[@rel="https://api.w.org/"]/@href') == api
+        assert ('rel="https://api.w.org/"' in resp.headers.get("link", "")) == bool(api)
         assert doc.xpath('//link[@type="application/rss+xml"]/@href')[0] == _abs(server, key, "/feed/")
         assert doc.get("lang") == ("ru-RU" if key == "kprf_demo" else "pt-BR")
         ld = doc.xpath('//script[@type="application/ld+json"]/text()')
@@ -503,3 +505,40 @@ def test_second_night() -> None:
         assert len(posts) == len(two["movimento_demo"].articles)
         srv.set_night(1)
         assert httpx.get(_abs(srv, "movimento_demo", gone[0])).status_code == 200
+
+
+def test_rest_api_on_one_site_only(server: DemoServer, clients: dict[str, httpx.Client]) -> None:
+    assert [k for k in SITES if server.sites[k].rest_api] == ["kprf_demo"]
+    kprf, movimento = clients["kprf_demo"], clients["movimento_demo"]
+    assert movimento.get("/wp-json/").status_code == 401
+    assert movimento.get("/wp-json/wp/v2/posts").json()["code"] == "rest_login_required"
+    assert "wp/v2" in kprf.get("/wp-json/").json()["namespaces"]
+    site = server.sites["kprf_demo"]
+    first = kprf.get(
+        "/wp-json/wp/v2/posts", params={"per_page": 10, "orderby": "modified", "_fields": "id,link,modified_gmt,author"}
+    )
+    assert first.status_code == 200 and first.headers["x-wp-total"] == str(len(site.articles))
+    assert (
+        first.headers["x-wp-totalpages"] == str(-(-len(site.articles) // 10)) and 'rel="next"' in first.headers["link"]
+    )
+    posts = first.json()
+    assert [set(p) for p in posts] == [{"id", "link", "modified_gmt", "author"}] * 10
+    newest = sorted(site.articles, key=lambda a: a.last_modified, reverse=True)[:10]
+    assert [p["link"] for p in posts] == [_abs(server, "kprf_demo", a.path) for a in newest]
+    everything = kprf.get("/wp-json/wp/v2/posts", params={"per_page": 100}).json()
+    by_link = {p["link"]: p for p in everything}
+    for art in site.articles:
+        post = by_link[_abs(server, "kprf_demo", art.path)]
+        assert post["date_gmt"] == art.published.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        ids = ",".join(str(i) for i in post["categories"])
+        names = kprf.get("/wp-json/wp/v2/categories", params={"include": ids, "per_page": 100}).json()
+        assert sorted(n["name"] for n in names) == sorted(art.categories)
+        author = kprf.get(f"/wp-json/wp/v2/users/{post['author']}").json()
+        assert author["name"] == art.authors[0]
+    # modified_after: a naive time is the site's local time (+03:00), as in WordPress
+    cut = newest[3].last_modified
+    after = kprf.get("/wp-json/wp/v2/posts", params={"modified_after": cut.replace(tzinfo=None).isoformat()}).json()
+    assert {p["id"] for p in after} == {a.post_id for a in newest[:3]}
+    assert kprf.get("/wp-json/wp/v2/posts", params={"page": 99}).json()["code"] == "rest_post_invalid_page_number"
+    assert kprf.get("/wp-json/wp/v2/posts", params={"per_page": 101}).status_code == 400
+    assert kprf.get("/", params={"rest_route": "/wp/v2/tags"}).status_code == 200

@@ -86,12 +86,59 @@ def test_changed_content_makes_a_new_version_and_keeps_the_old(tmp_path: Path) -
     load_batch(con, SourceBatch("run1", "a", fetch_rows(items), list(items)))
     edited = articles("a.example", 1, extra="\nA new paragraph added later.")
     report = load_batch(con, SourceBatch("run2", "a", fetch_rows(edited), list(edited)))
-    assert report.new_versions == 1 and report.new_documents == 1
+    # an edited page is a new version (its new text a new row of documents), not a new document
+    assert report.new_versions == 1 and report.new_documents == 0
+    assert count(con, "select count(*) from documents") == 7
     rows = con.execute(
         "select version, valid_to is null from page_versions where url = 'http://a.example/post-0/' order by version"
     ).fetchall()
     assert rows == [(1, False), (2, True)]
     assert count(con, "select count(*) from articles") == 6
+    diff, added, removed = con.execute(
+        "select diff, added, removed from version_history where url = 'http://a.example/post-0/' and version = 2"
+    ).fetchone() or ("", 0, 0)
+    assert (added, removed) == (1, 0)
+    assert "+A new paragraph added later." in diff.splitlines()
+
+
+def test_the_frontier_migration_takes_over_earlier_fetches(tmp_path: Path) -> None:
+    """A warehouse loaded before the frontier existed keeps its conditional requests."""
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
+    first = migrations()[0]
+    con.execute(first.sql)
+    con.execute("insert into schema_migrations values (?, ?, now())", [first.version, first.name])
+    rows = [
+        ("r1", "a", "http://a/1/", "article", 200, '"e1"', "2026-10-01 02:00:00+00"),
+        ("r2", "a", "http://a/1/", "article", 304, None, "2026-10-02 02:00:00+00"),
+        ("r2", "a", "http://a/2/", "article", 410, None, "2026-10-02 02:00:00+00"),
+        ("r2", "a", "http://a/feed/", "feed", 200, None, "2026-10-02 02:00:00+00"),
+    ]
+    for run_id, source, url, role, status, etag, at in rows:
+        con.execute(
+            "insert into fetches (run_id, source, url, role, status, etag, fetched_at) values (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, source, url, role, status, etag, at],
+        )
+    con.close()
+    con = connect(db)
+    got = con.execute("select url, state, last_status, etag from frontier order by url").fetchall()
+    assert got == [("http://a/1/", "live", 304, '"e1"'), ("http://a/2/", "gone", 410, None)]
+
+
+def test_a_loaded_report_reads_back_for_a_resumed_run(tmp_path: Path) -> None:
+    from warehouse.read import loaded_reports
+
+    con = connect(tmp_path / "w.duckdb")
+    items = articles("a.example", 5)
+    report = load_batch(
+        con, SourceBatch("run1", "a", fetch_rows(items), [*items, Discard("http://a.example/x/", "too_short")])
+    )
+    (again,) = loaded_reports(con, "run1")
+    assert (again.source, again.new_documents, again.discard_reasons) == ("a", 5, {"too_short": 1})
+    assert {k: v for k, v in again.row().items() if k not in ("started_at", "finished_at")} == {
+        k: v for k, v in report.row().items() if k not in ("started_at", "finished_at")
+    }
 
 
 def test_earlier_documents_are_recleaned_when_the_boilerplate_list_changes(tmp_path: Path) -> None:

@@ -403,3 +403,11 @@ def test_since_filter() -> None:
     assert is_older("2024-04-30", since) and is_older("2024-04-30T23:59:59+00:00", since)
     assert not is_older("2024-05-01T02:00:00+02:00", since)  # == 00:00 UTC: not older
     assert not is_older(None, since) and not is_older("garbage", since) and not is_older("2020-01-01", None)
+
+
+def test_news_sitemap_entries_are_flagged() -> None:
+    xml = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:n="http://www.google.com/schemas/sitemap-news/0.9">'
+    xml += b"<url><loc>https://e.org/a/</loc><n:news><n:title>A</n:title></n:news></url>"
+    xml += b"<url><loc>https://e.org/b/</loc><lastmod>2024-01-02</lastmod></url></urlset>"
+    _, entries = parse_sitemap(xml)
+    assert [(e.loc, e.news) for e in entries] == [("https://e.org/a/", True), ("https://e.org/b/", False)]

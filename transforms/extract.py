@@ -21,12 +21,13 @@ from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
+from transforms.dates import PUBLISHED, TOLERANCE, settle
 from transforms.decode import decode_html
 from transforms.images import image_of, index_images
 from transforms.language import detect_language
 from transforms.metadata import Found, find_metadata, parse_datetime
 from transforms.normalize import canonicalize, normalize_text
-from transforms.records import Article, Discard, Image
+from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
@@ -150,10 +151,10 @@ def _htmldate(tree: lxml_html.HtmlElement, url: str, original: bool) -> datetime
     return parse_datetime(guess)
 
 
-def _dates(tree: lxml_html.HtmlElement, url: str, found: Found) -> None:
-    """Fall back to htmldate's heuristics only for article pages without any structured date:
-    the original date as published, the latest date as modified when it is later."""
-    if found.published_at or found.modified_at or found.not_article:
+def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints) -> None:
+    """Fall back to htmldate's heuristics only for article pages without any structured date
+    (nor one from the REST API): the original date as published, the latest as modified when later."""
+    if found.published_at or found.modified_at or found.not_article or _published_hint(hints):
         return
     published = _htmldate(tree, url, original=True)
     found.set("published_at", published, "htmldate")
@@ -174,12 +175,28 @@ def _canonical(declared: str | None, url: str) -> str | None:
     return None
 
 
-def _past(value: datetime | None, now: datetime) -> datetime | None:
-    return value if value and value <= now else None
+def _published_hint(hints: Hints) -> bool:
+    return any(field == PUBLISHED for field, _, _ in hints.dates)
 
 
-def extract_article(html: bytes | str, url: str, content_type: str | None = None) -> Article | Discard:
-    """Extract the article of one page, or say why there is none (keeping the page's text)."""
+def _authoritative(found: Found, hints: Hints) -> None:
+    """An authoritative record (the WordPress REST API) overrides what the page itself says."""
+    for name in ("authors", "categories", "tags"):
+        value = getattr(hints, name)
+        if value:
+            setattr(found, name, value)
+            found.provenance[name] = f"{hints.signal}:{name}"
+
+
+def extract_article(
+    html: bytes | str, url: str, content_type: str | None = None, hints: Hints | None = None
+) -> Article | Discard:
+    """Extract the article of one page, or say why there is none (keeping the page's text).
+
+    ``hints`` carry what the crawl knew beyond the HTML: the fetch time (the reference of the
+    date sanity rules; now when unknown), discovery dates and the REST API record.
+    """
+    hints = hints or Hints()
     text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
     if not text_html.strip():
         return Discard(url, "empty_page")
@@ -189,6 +206,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         return Discard(url, "unparseable_html", "no HTML tree could be built from the page")
     found = find_metadata(tree, url)
     images = index_images(tree, url)
+    _authoritative(found, hints)
     extracted = _main_text(tree, url)
     if extracted is None:
         return Discard(url, "no_main_text")
@@ -202,16 +220,16 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
         return Discard(url, reason, f"{len(plain)} characters of main text", plain)
-    if found.not_article and not found.published_at:
+    if found.not_article and not found.published_at and not _published_hint(hints):
         detail = "page declares a non-article type and has no publication date"
         return Discard(url, "not_article", detail, plain)
-    _dates(tree, url, found)
+    _dates(tree, url, found, hints)
     body_images = _body_images(body, url)
     markdown = _markdown(markdown, lines, residue, body_images)
     image_records = tuple(image for _, image in body_images)
     links = body_links(body, url, residue)
     language, confidence = detect_language(plain)
-    provenance = dict(found.provenance)
+    provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
     if language:
         provenance["language"] = "py3langid:text"
     if image_records:
@@ -219,19 +237,23 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     if links:
         provenance["links"] = "html:a[href] in body"
     provenance.setdefault("canonical_url", "fetched_url")
-    now = datetime.now(UTC)
-    for name in ("published_at", "modified_at"):  # dropped below, but kept visible for quality checks
-        value = getattr(found, name)
-        if value and value > now:
-            provenance[f"future_{name}"] = value.isoformat()
+    fetched = hints.fetched_at or datetime.now(UTC)
+    dates = settle([*hints.dates, *found.dates], fetched)
+    for name, signal in (("published_at", dates.published_signal), ("modified_at", dates.modified_signal)):
+        if signal:
+            provenance[name] = signal
+        # a rejected future date stays visible to the quality checks (and in date_issues)
+        future = [v for f, _, v in [*hints.dates, *found.dates] if f == name and v > fetched + TOLERANCE]
+        if future:
+            provenance[f"future_{name}"] = min(future).isoformat()
     return Article(
         url=url,
         title=found.title or "",
         text=plain,
         markdown=markdown,
         authors=found.authors,
-        published_at=_past(found.published_at, now),
-        modified_at=_past(found.modified_at, now),
+        published_at=dates.published_at,
+        modified_at=dates.modified_at,
         language=language,
         language_confidence=confidence,
         canonical_url=_canonical(found.canonical_url, url),
@@ -243,4 +265,5 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         page_language=found.page_language,
         provenance=provenance,
         links=links,
+        date_issues=dates.issues,
     )

@@ -53,6 +53,8 @@ class Found:
     is_article: bool = False
     declared_type: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    # every date offered, (field, signal, value) in page order: transforms.dates ranks and checks them
+    dates: list[tuple[str, str, datetime]] = field(default_factory=list)
 
     @property
     def not_article(self) -> bool:
@@ -61,6 +63,8 @@ class Found:
 
     def set(self, name: str, value: Any, signal: str) -> None:
         """Keep the first non-empty value offered for a field (signals come best first)."""
+        if name in ("published_at", "modified_at") and isinstance(value, datetime):
+            self.dates.append((name, signal, value))
         if value and not getattr(self, name):
             setattr(self, name, value)
             self.provenance[name] = signal

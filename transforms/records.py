@@ -32,7 +32,8 @@ class Article:
     """What extraction found on one page, before site-level cleaning.
 
     ``provenance`` names, per metadata field, the signal it came from
-    (``json-ld``, ``meta:article:published_time``, ``htmldate``, ...).
+    (``rest-api``, ``json-ld``, ``meta:article:published_time``, ``htmldate``, ``sitemap``, ...);
+    ``date_issues`` says which date candidates the sanity rules rejected, and why.
     """
 
     url: str
@@ -53,6 +54,24 @@ class Article:
     page_language: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # absolute, canonical URLs the article body links to
+    date_issues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hints:
+    """What the crawl knew about a page besides its HTML: when it was fetched, and what discovery said.
+
+    ``dates`` holds (field, signal, value) candidates, field ``published_at`` or ``modified_at``,
+    e.g. ("modified_at", "sitemap:lastmod", ...). ``authors``/``categories``/``tags`` come from an
+    authoritative record (the WordPress REST API) named by ``signal``; empty when unknown.
+    """
+
+    fetched_at: datetime | None = None
+    dates: tuple[tuple[str, str, datetime], ...] = ()
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    signal: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 Order inside the transaction: fetches and discards; extractions and the source's line
 counts (each distinct extracted text counted once); the source's boilerplate learned anew;
-documents cleaned, hashed and inserted by content hash; page versions; earlier pages of the
-source cleaned again when its boilerplate changed; the run report row. Re-loading the same
-batch changes nothing.
+documents cleaned, hashed and inserted by content hash; page versions (with the diff from
+the version before); earlier pages of the source cleaned again when its boilerplate changed;
+the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API names; rejected
+dates; the run report row. Re-loading the same batch changes nothing.
 
 A page version remembers the extraction it was cleaned from (``raw_hash``) and the cleaning
 that made its document (``cleaning_version``: the source's boilerplate lines and the
@@ -26,10 +27,13 @@ import duckdb
 import pyarrow as pa
 
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
+from transforms.diff import text_diff
 from transforms.document import build_document
+from transforms.frontier import Revisit
 from transforms.normalize import canonicalize, content_hash, normalize_text
 from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
+from warehouse.frontier import PageResult, final_rows, observations, update_frontier
 from warehouse.queries import query
 
 TS = pa.timestamp("us", tz="UTC")
@@ -70,6 +74,9 @@ class SourceBatch:
     started_at: datetime | None = None
     min_docs: int = MIN_DOCS
     min_share: float = MIN_SHARE
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    rest_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    revisit: Revisit = field(default_factory=Revisit)
 
 
 @dataclass
@@ -93,6 +100,9 @@ class LoadReport:
     boilerplate_removed: int = 0
     recleaned: int = 0
     cleaning_version: str | None = None
+    gone: int = 0
+    not_due: int = 0
+    dates_rejected: int = 0
     started_at: datetime | None = None
     finished_at: datetime | None = None
     crawl_stats: dict[str, Any] = field(default_factory=dict)
@@ -141,7 +151,7 @@ def _select(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]
 
 def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
     rows = []
-    for row in batch.fetches:
+    for row in final_rows(batch.fetches):
         rows.append(
             {
                 **{name: row.get(name) for name in FETCH_SCHEMA.names},
@@ -155,7 +165,7 @@ def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
 
 
 def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
-    for row in batch.fetches:
+    for row in final_rows(batch.fetches):
         if row.get("role") != "article":
             continue
         report.discovered += 1
@@ -169,6 +179,9 @@ def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
     if batch.fetches and not any(row.get("status") for row in batch.fetches):
         report.status = "unreachable"
         report.error = next((str(r["error"]) for r in batch.fetches if r.get("error")), "no response")
+    if batch.crawl_stats.get("finish_reason") == "blocked":
+        report.status = "blocked"
+        report.error = str(batch.crawl_stats.get("trawl/blocked") or "the site answered 403 Forbidden")
     if batch.crawl_error:
         report.status = "failed"
         report.error = batch.crawl_error
@@ -286,22 +299,25 @@ def _load_documents(
     report: LoadReport,
     now: datetime,
 ) -> None:
+    """Documents by content hash, then one outcome per page: new, duplicate, unchanged, re-cleaned or edited."""
     rows: dict[str, dict[str, Any]] = {}
     for doc in sorted(docs, key=lambda d: _page_url(d.article)):
         rows.setdefault(doc.content_hash, _document_row(doc, batch, now))
     existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
-    report.new_documents = len(set(rows) - existing)
     _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
     pages: dict[str, Document] = {}
     for doc in docs:
         pages.setdefault(_page_url(doc.article), doc)
-    report.duplicates = len(pages) - report.new_documents
     current = {
         row[0]: row[1:]
         for row in _select(con, "current_versions", [{"source": batch.source, "url": url} for url in pages])
     }
+    previous_texts = dict(_select(con, "document_texts", [{"doc_id": v[1]} for v in current.values() if v[1]]))
+    stored = set(existing)
     versions: list[dict[str, Any]] = []
     recleaned: list[dict[str, Any]] = []
+    diffs: list[dict[str, Any]] = []
+    report.new_documents = report.duplicates = report.new_versions = 0
     for url, doc in sorted(pages.items()):
         version, doc_id, old_raw, cleaning = current.get(url, (0, None, None, None))
         row = {
@@ -320,12 +336,33 @@ def _load_documents(
             if (doc_id, cleaning) != (doc.content_hash, model.version):
                 recleaned.append({**row, "version": version})
             continue
+        if version == 0:  # a page new to the warehouse: new content, or content stored from another page
+            if doc.content_hash in stored:
+                report.duplicates += 1
+            else:
+                report.new_documents += 1
+        else:  # the page changed: a new version, and the diff from the one before
+            report.new_versions += 1
+            change = text_diff(
+                previous_texts.get(doc_id, ""), doc.text, f"{url} (version {version})", f"{url} (version {version + 1})"
+            )
+            diffs.append(
+                {
+                    "source": batch.source,
+                    "url": url,
+                    "version": version + 1,
+                    "diff": change.diff,
+                    "added": change.added,
+                    "removed": change.removed,
+                }
+            )
+        stored.add(doc.content_hash)
         versions.append(row)
-    report.new_versions = sum(1 for v in versions if v["version"] > 1)
     report.recleaned += sum(1 for r in recleaned if current[r["url"]][1] != r["doc_id"])
     _insert(con, "reclean_versions", recleaned)
     _insert(con, "close_versions", versions)
     _insert(con, "insert_versions", versions)
+    _insert(con, "insert_version_diffs", diffs)
 
 
 def _reclean(
@@ -358,6 +395,50 @@ def _reclean(
     existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
     _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
     _insert(con, "reclean_versions", updates)
+
+
+def _page_results(batch: SourceBatch, docs: list[Document], discards: list[Discard]) -> dict[str, PageResult]:
+    """Per fetched URL (final URL): the content it held, for the frontier."""
+    results = {d.url: PageResult(d.content_hash, _page_url(d.article), d.article.published_at, False) for d in docs}
+    for discard in discards:
+        transient = discard.reason in ("timeout", "extraction_error")
+        results.setdefault(discard.url, PageResult(None, None, None, not transient))
+    return results
+
+
+def _load_frontier(
+    con: duckdb.DuckDBPyConnection,
+    batch: SourceBatch,
+    docs: list[Document],
+    discards: list[Discard],
+    report: LoadReport,
+    now: datetime,
+) -> None:
+    complete = bool(batch.crawl_stats.get("trawl/inventory_complete"))
+    found = observations(
+        final_rows(batch.fetches), batch.candidates, _page_results(batch, docs, discards), complete, now
+    )
+    counts = update_frontier(con, batch.source, found, batch.candidates, complete, batch.revisit)
+    report.gone, report.not_due = counts.gone, counts.not_due
+    _insert(
+        con,
+        "upsert_rest_terms",
+        [
+            {"source": batch.source, "kind": kind, "id": int(ident), "name": name, "seen_at": now}
+            for kind, names in sorted(batch.rest_names.items())
+            for ident, name in sorted(names.items())
+        ],
+    )
+
+
+def _load_date_issues(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article]) -> int:
+    rows = [
+        {"run_id": batch.run_id, "source": batch.source, "url": a.url, "issue": issue}
+        for a in articles
+        for issue in a.date_issues
+    ]
+    _insert(con, "insert_date_issues", rows)
+    return len(rows)
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
@@ -395,6 +476,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
         report.cleaning_version = model.version
         _load_documents(con, batch, docs, model, report, now)
         _reclean(con, batch, model, report, now)
+        _load_frontier(con, batch, docs, discards, report, now)
+        report.dates_rejected = _load_date_issues(con, batch, articles)
         report.finished_at = datetime.now(UTC)
         _insert(con, "upsert_run_source", [report.row()])
         con.execute("commit")

@@ -1,0 +1,111 @@
+"""Article candidates of one crawl and the fetch decision: new, due, changed per discovery, or not due.
+
+Pure: the spider feeds it what discovery found and the frontier snapshot (``known``), and
+writes the candidates to ``candidates.jsonl`` for the loader (which updates the frontier).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spiders.discovery import canonical_url, parse_datetime
+
+logger = logging.getLogger(__name__)
+
+CANDIDATES_NAME = "candidates.jsonl"
+REQUESTED, ARCHIVED, NOT_DUE, OVER_BUDGET, DUPLICATE = (
+    "requested",
+    "archived_earlier",
+    "not_due",
+    "over_budget",
+    "duplicate",
+)
+
+
+@dataclass
+class Candidate:
+    """One article URL found in this crawl: where, with which lastmod, and what was decided."""
+
+    url: str
+    via: list[str] = field(default_factory=list)
+    lastmod: str | None = None
+    lastmod_via: str | None = None  # rest | sitemap | news | feed
+    listed: bool = False  # in a sitemap of this crawl (news sitemaps, which list only recent posts, excepted)
+    discovered: bool = True  # False: requested only because the frontier said so
+    decision: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+    def note(self, via: str, lastmod: str | None, kind: str | None) -> None:
+        """Merge one more discovery of this URL."""
+        if via and via not in self.via:
+            self.via.append(via)
+        if kind == "sitemap":
+            self.listed = True
+        new, old = parse_datetime(lastmod), parse_datetime(self.lastmod)
+        if new is not None and (old is None or new > old):
+            self.lastmod, self.lastmod_via = lastmod, kind
+
+    def row(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("hints")
+        return data
+
+
+def load_known(path: Path | None) -> dict[str, dict[str, Any]]:
+    """The frontier snapshot as {canonical url: entry (with its "url")}; {} if absent or broken."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("ignoring known file %s: %s", path, exc)
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {canonical_url(url): {**v, "url": url} for url, v in data.items() if isinstance(v, dict)}
+
+
+def wanted(known: dict[str, Any] | None, candidate: Candidate) -> bool:
+    """Fetch it? New URLs yes; known ones when due, or when discovery's lastmod is newer than the stored one."""
+    if known is None:
+        return True
+    if known.get("due", True):
+        return True
+    seen, stored = parse_datetime(candidate.lastmod), parse_datetime(known.get("lastmod"))
+    return seen is not None and (stored is None or seen > stored)
+
+
+def conditional_headers(known: dict[str, Any] | None) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from the stored validators (none for pages known gone)."""
+    if not known or known.get("state") == "gone":
+        return {}
+    headers: dict[str, str] = {}
+    if known.get("etag"):
+        headers["If-None-Match"] = str(known["etag"])
+    if known.get("last_modified"):
+        headers["If-Modified-Since"] = str(known["last_modified"])
+    return headers
+
+
+def write_candidates(out_dir: Path, candidates: list[Candidate]) -> None:
+    """All candidates of the crawl (duplicates of non-article URLs left out), written atomically."""
+    target = out_dir / CANDIDATES_NAME
+    tmp = target.with_suffix(".jsonl.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for cand in candidates:
+            if cand.decision != DUPLICATE:
+                fh.write(json.dumps(cand.row(), ensure_ascii=False) + "\n")
+    tmp.replace(target)
+
+
+def read_candidates(out_dir: Path) -> list[dict[str, Any]]:
+    """What ``write_candidates`` wrote ([] when the crawl never finished writing it)."""
+    path = Path(out_dir) / CANDIDATES_NAME
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

@@ -1,0 +1,187 @@
+"""The loader's frontier step: fold one crawl's candidates and answers into the per-URL crawl state.
+
+Runs inside the load transaction (``warehouse.load``); the state transitions themselves are
+the pure ``transforms.frontier.observe``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from transforms.frontier import GONE, Observation, PageState, Revisit, observe
+from warehouse.queries import query
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What extraction and cleaning made of one fetched article page (keyed by its final URL)."""
+
+    content_hash: str | None
+    page_url: str | None
+    published_at: datetime | None
+    not_article: bool
+
+
+@dataclass(frozen=True)
+class FrontierCounts:
+    """What the frontier step tells the run report."""
+
+    gone: int
+    not_due: int
+
+
+TS = pa.timestamp("us", tz="UTC")
+FRONTIER_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("state", pa.string()),
+        ("first_seen_at", TS),
+        ("page_url", pa.string()),
+        ("last_seen_at", TS),
+        ("listed", pa.bool_()),
+        ("lastmod", TS),
+        ("lastmod_via", pa.string()),
+        ("published_at", TS),
+        ("last_fetched_at", TS),
+        ("last_changed_at", TS),
+        ("last_status", pa.int32()),
+        ("last_error", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("content_hash", pa.string()),
+        ("failures", pa.int32()),
+        ("unchanged", pa.int32()),
+        ("next_due_at", TS),
+        ("gone_at", TS),
+    ]
+)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An aware UTC datetime from an ISO string (naive means UTC), or None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def final_rows(fetches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One manifest row per URL: the last one, unless only an earlier one got an answer."""
+    rows: dict[str, dict[str, Any]] = {}
+    for row in fetches:
+        url = row.get("url")
+        if not url:
+            continue
+        previous = rows.get(url)
+        if previous is not None and previous.get("status") is not None and row.get("status") is None:
+            continue
+        rows[url] = row
+    return list(rows.values())
+
+
+def observations(
+    fetches: list[dict[str, Any]],
+    candidates: list[dict[str, Any]],
+    results: dict[str, PageResult],
+    inventory_complete: bool,
+    now: datetime,
+) -> dict[str, Observation]:
+    """Per article URL: what this crawl learned (discovery, answer, extracted content)."""
+    found: dict[str, Observation] = {}
+    for cand in candidates:
+        url = cand.get("url")
+        if not url:
+            continue
+        found[url] = Observation(
+            url=url,
+            at=now,
+            discovered=bool(cand.get("discovered", True)),
+            listed=bool(cand.get("listed")) if inventory_complete else None,
+            lastmod=parse_time(cand.get("lastmod")),
+            lastmod_via=cand.get("lastmod_via"),
+        )
+    for row in fetches:
+        if row.get("role") != "article":
+            continue
+        url = row["url"]
+        base = found.get(url) or Observation(url=url, at=now, listed=False if inventory_complete else None)
+        result = results.get(row.get("final_url") or url) or results.get(url)
+        found[url] = Observation(
+            **{
+                **asdict(base),
+                "fetched_at": parse_time(row.get("fetched_at")),
+                "status": row.get("status"),
+                "error": row.get("error"),
+                "etag": row.get("etag"),
+                "last_modified": row.get("last_modified"),
+                "content_hash": result.content_hash if result else None,
+                "page_url": result.page_url if result else None,
+                "published_at": result.published_at if result else None,
+                "not_article": result.not_article if result else False,
+            }
+        )
+    return found
+
+
+def _previous(con: duckdb.DuckDBPyConnection, source: str, urls: list[str]) -> dict[str, PageState]:
+    if not urls:
+        return {}
+    con.register("batch", pa.Table.from_pylist([{"source": source, "url": u} for u in urls]))
+    try:
+        cursor = con.execute(query("frontier_rows"))
+        names = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    finally:
+        con.unregister("batch")
+    states = {}
+    for row in rows:
+        data = dict(zip(names, row, strict=True))
+        states[data["url"]] = PageState(**data)
+    return states
+
+
+def update_frontier(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    found: dict[str, Observation],
+    candidates: list[dict[str, Any]],
+    inventory_complete: bool,
+    policy: Revisit,
+) -> FrontierCounts:
+    """Apply the observations to the source's frontier rows (inside the caller's transaction)."""
+    previous = _previous(con, source, sorted(found))
+    rows = []
+    gone = 0
+    for url in sorted(found):
+        prev = previous.get(url)
+        state = observe(prev, found[url], policy, source)
+        if state.state == GONE and prev is not None and prev.state != GONE and prev.content_hash is not None:
+            gone += 1
+        rows.append(asdict(state))
+    if rows:
+        con.register("batch", pa.Table.from_pylist(rows, schema=FRONTIER_SCHEMA))
+        try:
+            con.execute(query("upsert_frontier"))
+        finally:
+            con.unregister("batch")
+    if inventory_complete:
+        listed = [{"url": c["url"]} for c in candidates if c.get("listed") and c.get("url")]
+        con.register("listed_now", pa.Table.from_pylist(listed, schema=pa.schema([("url", pa.string())])))
+        try:
+            con.execute(query("unlist_frontier"), {"source": source})
+        finally:
+            con.unregister("listed_now")
+    not_due = sum(1 for c in candidates if c.get("decision") == "not_due")
+    return FrontierCounts(gone=gone, not_due=not_due)

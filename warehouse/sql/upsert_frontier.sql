@@ -1,0 +1,2 @@
+insert or replace into frontier by name
+select * from batch;

@@ -1,0 +1,3 @@
+insert or replace into rest_terms
+select source, kind, id, name, seen_at
+from batch;
