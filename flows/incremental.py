@@ -59,14 +59,21 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
 
 
 def plan_run(
-    con: duckdb.DuckDBPyConnection, sources: list[Source], paths: settings.Paths, now: datetime, full: bool = False
+    con: duckdb.DuckDBPyConnection,
+    sources: list[Source],
+    paths: settings.Paths,
+    now: datetime,
+    full: bool = False,
+    resume: bool = True,
 ) -> RunPlan:
     """Take over the newest unfinished run (or start one) and prepare every crawl still to do.
 
     ``full`` (a backfill) hands the crawls an empty frontier: every page is fetched, unconditionally.
+    ``resume`` False (a run of chosen sources only) always starts a new run: completing the
+    unfinished one needs all its sources.
     """
     con.execute(query("abandon_runs"), {"since": now - RESUME_WINDOW})
-    previous = unfinished_run(con, now - RESUME_WINDOW)
+    previous = unfinished_run(con, now - RESUME_WINDOW) if resume else None
     run_id = previous or settings.new_run_id()
     loaded = loaded_reports(con, run_id) if previous else []
     done = {r.source for r in loaded}

@@ -100,13 +100,13 @@ def load_source(
     return report
 
 
-def _begin(db: Path, sources: list[Source], paths: settings.Paths, full: bool = False) -> RunPlan:
+def _begin(db: Path, sources: list[Source], paths: settings.Paths, full: bool = False, resume: bool = True) -> RunPlan:
     """Start the run (or take over an unfinished one); write each crawl's frontier inputs
     (none for a ``full`` recrawl, which fetches every page again, unconditionally)."""
     now = datetime.now(UTC)
     con = connect(db)
     try:
-        plan = plan_run(con, sources, paths, now, full)
+        plan = plan_run(con, sources, paths, now, full, resume)
         con.execute("begin transaction")
         con.execute(
             "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
@@ -152,12 +152,8 @@ def nightly(
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
     paths = settings.resolve_paths(db, data_dir)
     started = datetime.now(UTC)
-    plan = _begin(paths.db, sources, paths)
-    run_id = plan.run_id
-    todo = [s for s in sources if s.key in plan.inputs]
-    logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)
     limits.ensure_limits(s.key for s in sources)
-    plan = _begin(paths.db, sources, paths, full)
+    plan = _begin(paths.db, sources, paths, full, resume=not only and not full)
     run_id = plan.run_id
     todo = [s for s in sources if s.key in plan.inputs]
     logger.info("run %s: %s source(s) into %s", run_id, len(sources), paths.db)

@@ -48,12 +48,16 @@ def source_key(source: str) -> str:
 
 
 def fetch_outcomes(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
-    """Failed article requests counted by reason, and requests the site refused (401/403/429/451)."""
+    """Failed article requests counted by reason, and requests the site refused (401/403/429/451).
+
+    A closed WordPress REST API (401 ``rest_login_required`` on ``/wp-json/``) refuses nothing
+    the crawl needs (discovery falls back to sitemaps and feeds): API answers are not counted.
+    """
     reasons: Counter[str] = Counter()
     blocked = 0
     for row in rows:
         status = row.get("status")
-        if status in BLOCKING_STATUSES:
+        if status in BLOCKING_STATUSES and row.get("role") != "api":
             blocked += 1
         if row.get("role") != "article" or status in (200, 304):
             continue
