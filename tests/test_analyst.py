@@ -66,7 +66,7 @@ def runs(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
     ports = {key: int(url.rsplit(":", 1)[1].strip("/")) for key, url in urls.items()}
     with demo_sites(broken=frozenset({"movimento_demo"}), ports=ports) as server:
         assert server.urls == urls, "the broken run must see the same URLs"
-        # a full recrawl: an incremental run would not fetch the unchanged old articles again
+        # a full recrawl: the frontier would not refetch yesterday's unchanged pages tonight
         nightly(sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(data), full=True)
     con = duckdb.connect(str(db), read_only=True)
     (flow_run_id,) = con.execute("select flow_run_id from runs order by run_id desc limit 1").fetchone()  # type: ignore[misc]

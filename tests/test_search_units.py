@@ -33,7 +33,7 @@ def add(con: duckdb.DuckDBPyConnection, docs: dict[str, tuple[str, str, str]]) -
         " now(), 'r' from batch"
     )
     con.execute(
-        "insert into page_versions select 'test', url, 1, doc_id, now(), null, 'r', url from batch",
+        "insert into page_versions by name select 'test' as source, url, 1 as version, doc_id, now() as valid_from, 'r' as run_id, url as fetched_url from batch",
     )
     con.unregister("batch")
 
