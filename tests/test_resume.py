@@ -61,10 +61,15 @@ def reference(prefect_harness: None, server: DemoServer, tmp_path_factory: pytes
 
 
 def start_child(code: str, tmp: Path) -> subprocess.Popen[str]:
-    """A Python process (and its crawl subprocesses) in its own process group, on the session's Prefect API."""
-    from prefect.settings import PREFECT_API_URL
-
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "PYTHONUNBUFFERED": "1"}
+    """A Python process (with its crawl subprocesses and its own temporary Prefect API) in its own
+    process group. Its own API: the concurrency slots the killed run holds stay with it (on a real
+    server their lease frees them after 5 minutes), not with the session's API the next run uses."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {
+        "PREFECT_HOME": str(tmp / "prefect-home"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PYTHONUNBUFFERED": "1",
+    }
     script = tmp / "child.py"
     script.write_text(textwrap.dedent(code), encoding="utf-8")
     return subprocess.Popen(
