@@ -67,7 +67,8 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "tabl
 def print_reports(reports: list[dict[str, Any]]) -> None:
     from flows.report import COLUMNS
 
-    columns = list(COLUMNS)
+    # the report's columns that a run's return value carries (the artifact adds fetch outcomes and timings)
+    columns = [c for c in COLUMNS if not reports or c in reports[0]]
     print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
     for r in reports:
         if r["status"] != "ok":

@@ -18,9 +18,9 @@ from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
-from flows.incremental import RunPlan, crawl_outputs, plan_run
 from flows.outcome import final_state
 from flows.report import publish_report, source_row
+from flows.runplan import RunPlan, crawl_outputs, plan_run
 from flows.sources import Source, load_sources, select
 from spiders.archive import iter_manifest
 from transforms.quality import WARNING
