@@ -25,7 +25,7 @@ class CrawlResult:
 def write_job(source: Source, out_dir: Path, run_id: str, frontier: dict[str, Any] | None = None) -> Path:
     """The job file the spider reads: everything it needs, nothing from the environment.
 
-    ``frontier`` adds what the warehouse knows (``known``, ``rest_since``, ``rest_names``).
+    ``frontier`` adds what the warehouse knows (``known``, ``rest_since``, ``rest_names``, ``rest_probe``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     job = {

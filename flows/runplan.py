@@ -8,7 +8,8 @@ happened. Runs unfinished for longer than ``RESUME_WINDOW`` are marked ``abandon
 
 Before each crawl the source's frontier snapshot (validators, discovery times, states, which
 pages are due), its REST API cursor and its known REST names are written beside the archive
-(``known.json``, ``rest_names.json``) and named in the crawl job.
+(``known.json``, ``rest_names.json``) and named in the crawl job, and a source whose REST
+API probe found nothing within ``REST_PROBE_RECHECK`` is not probed again until then.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from spiders.candidates import read_candidates
 from spiders.site import REST_NAMES_NAME
 from warehouse.load import LoadReport
 from warehouse.queries import query
-from warehouse.read import frontier_snapshot, loaded_reports, rest_cursor, rest_names, unfinished_run
+from warehouse.read import frontier_snapshot, loaded_reports, rest_api_absent, rest_cursor, rest_names, unfinished_run
 
 RESUME_WINDOW = timedelta(days=2)
 # a page due within this margin after the run starts is fetched now rather than a night late
 DUE_GRACE = timedelta(hours=1)
+# a blind probe for a WordPress REST API that found none is repeated after this long, not nightly
+REST_PROBE_RECHECK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
     known = folder / "known.json"
     known.write_text(json.dumps(frontier_snapshot(con, source, now + DUE_GRACE), ensure_ascii=False), encoding="utf-8")
     inputs: dict[str, Any] = {"known": str(known), "rest_since": rest_cursor(con, source)}
+    if rest_api_absent(con, source, now - REST_PROBE_RECHECK):
+        inputs["rest_probe"] = False
     names = rest_names(con, source)
     if names:
         path = folder / "known_rest_names.json"

@@ -8,7 +8,8 @@ reports a ``lastmod`` newer than the stored one; known pages are requested condi
 Due pages that discovery did not list are requested too, and so are pages the sitemaps
 listed before but no longer do (to see whether they are gone).
 ``rest_since`` is the source's REST API cursor (newest ``modified`` seen) and ``rest_names``
-a JSON cache of REST ids already named.
+a JSON cache of REST ids already named. ``rest_probe`` False skips the blind probe of
+``/wp-json/`` (a recent probe found no API); an API the home page advertises is still used.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class CrawlJob:
     known: Path | None = None
     since: str | None = None
     rest_api: bool = True
+    rest_probe: bool = True
     rest_since: str | None = None
     rest_names: Path | None = None
     retries: int = 2

@@ -62,6 +62,8 @@ logger = logging.getLogger(__name__)
 SITEMAP_PROBES = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 FEED_PROBE = "/feed/"
 API_PROBE = "/wp-json/"
+# crawl stat: the probe of API_PROBE found no REST API (flows.runplan reads it back)
+ABSENT_STAT = "trawl/rest_api/absent"
 REST_NAME = "rest.jsonl"
 REST_NAMES_NAME = "rest_names.json"
 PRIO_HOME, PRIO_DISCOVERY, PRIO_ARCHIVE, PRIO_FEED_ITEM, PRIO_ARTICLE = 100, 50, 20, 10, 0
@@ -374,7 +376,7 @@ class TrawlSpider(Spider):
         self._home_feeds, self._reachable = home_feeds, reachable
         if self.job.rest_api and api_root:
             yield from self._rest_start(api_root, via=f"home:{self.job.home_url}")
-        elif self.job.rest_api and reachable:
+        elif self.job.rest_api and self.job.rest_probe and reachable:
             req = self._request(
                 urljoin(self.job.home_url, API_PROBE),
                 role="api",
@@ -387,6 +389,8 @@ class TrawlSpider(Spider):
             if req is not None:
                 yield req
         else:
+            if self.job.rest_api and reachable:
+                self._inc("trawl/rest_api/probe_skipped")  # a recent probe found no API
             yield from self._discover_feeds()
 
     def _discover_feeds(self) -> Iterator[Request]:
@@ -483,6 +487,8 @@ class TrawlSpider(Spider):
         if response.status == 200 and rest.is_api_index(response.body):
             yield from self._rest_start(response.url, via=f"probe:{response.url}")
         else:
+            if response.status == 200 or (400 <= response.status < 500 and response.status != 429):
+                self._inc(ABSENT_STAT)  # a definite answer: the next runs skip the probe for a while
             yield from self._discover_feeds()
 
     def parse_api_posts(self, response: Response) -> Iterator[Request]:

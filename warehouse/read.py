@@ -65,3 +65,9 @@ def page_history(con: duckdb.DuckDBPyConnection, url: str, canonical: str) -> li
     cursor = con.execute(query("page_history"), {"url": url, "canonical": canonical})
     names = [d[0] for d in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def rest_api_absent(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool:
+    """True when the source's latest crawl since ``since`` that looked for a REST API found none."""
+    row = con.execute(query("rest_probe_outcomes"), {"source": source, "since": since}).fetchone()
+    return bool(row and row[2] and not row[1])
