@@ -8,7 +8,13 @@ trafilatura with comments excluded and its fallback extractors on (``fast`` off)
 ``favor_precision`` and ``favor_recall`` modes, its ``fast`` mode, readability-lxml alone,
 and paragraph-level agreement between them. Asking trafilatura for images or links lowers
 its precision, so the text comes from a text-only pass and ``transforms.body`` finds the
-images and links of that text in the page.
+images and links of that text in the page. ``transforms.lines`` then drops the lines a small
+logistic model over markup and layout judges boilerplate (fitted on the same benchmark).
+
+Figures of one full run (990 pages): F1 0.9345 against 0.9214 for ``trafilatura.extract``
+defaults (+0.013; precision 0.933, recall 0.936), at 0.54 times its speed. Held out by site
+(``bench/extraction.py --cv 5``, the model fitted on the other folds' sites) the line model
+scores 0.9326, +0.011 over trafilatura on the same pages; without it trawl scores 0.9266.
 """
 
 from __future__ import annotations
