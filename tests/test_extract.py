@@ -1,4 +1,4 @@
-"""extract_article on small hand-made pages: body images and links, edge residue, captions,
+"""extract_article on small hand-made pages: body images and links, edge residue, the line model, captions,
 metadata signals with their provenance, date fallback, discards that keep their text."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from transforms.extract import extract_article
+from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
 from transforms.records import Article, Discard
 
 PARAGRAPHS = [
@@ -51,6 +52,25 @@ def test_body_text_has_no_title_share_or_read_more_residue() -> None:
     assert lines[-1].startswith(PARAGRAPHS[2])
     for residue in ("Tweet", "Share", "Read more", "Tram line extended"):
         assert residue not in article.text and residue not in article.markdown
+
+
+def test_line_model_drops_a_trailing_teaser_and_copyright_line_but_no_paragraph() -> None:
+    teaser = "Also on this topic: <a href='/2024/06/bus-lanes/'>New Bus Lanes For The Old Town</a>"
+    extra = f"<div><p>{teaser}</p><p>© 2024 City News Media Group | All Rights Reserved</p></div>"
+    article = extract(post(extra=extra))
+    assert article.text.split("\n")[:2] == PARAGRAPHS[:2]
+    assert article.text.split("\n")[-1].startswith(PARAGRAPHS[2])
+    for residue in ("Bus Lanes", "All Rights Reserved"):
+        assert residue not in article.text and residue not in article.markdown
+    assert not any("bus-lanes" in link for link in article.links)
+
+
+def test_line_model_never_drops_every_line() -> None:
+    certain = [0.0] * len(WEIGHTS)
+    certain[0] = 1.0
+    weights = [100.0] + [0.0] * (len(WEIGHTS) - 1)  # judges every line boilerplate
+    assert boilerplate_lines({0: certain, 1: certain}, weights) == set()
+    assert len(FEATURES) == len(WEIGHTS)
 
 
 def test_image_is_the_largest_candidate_with_alt_and_caption_never_in_the_text() -> None:

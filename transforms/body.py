@@ -26,7 +26,8 @@ _TEXT_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockq
 _WORD = re.compile(r"\w+")
 
 
-def _words(text: str) -> int:
+def words(text: str) -> int:
+    """How many words (runs of word characters) a text has."""
     return len(_WORD.findall(text))
 
 
@@ -90,9 +91,9 @@ def map_body(tree: lxml_html.HtmlElement, lines: list[str]) -> BodyMap:
 
 def is_link_residue(element: lxml_html.HtmlElement) -> bool:
     """True for a short block whose every word sits inside a link."""
-    words = _words(element.text_content())
-    linked = sum(_words(a.text_content()) for a in element.iter("a"))
-    return 0 < words <= MAX_RESIDUE_WORDS and linked >= words
+    count = words(element.text_content())
+    linked = sum(words(a.text_content()) for a in element.iter("a"))
+    return 0 < count <= MAX_RESIDUE_WORDS and linked >= count
 
 
 def edge_residue(lines: list[str], body: BodyMap) -> set[int]:
@@ -101,7 +102,7 @@ def edge_residue(lines: list[str], body: BodyMap) -> set[int]:
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         for index in order:
             element = body.blocks.get(index)
-            if _words(lines[index]) and (element is None or not is_link_residue(element)):
+            if words(lines[index]) and (element is None or not is_link_residue(element)):
                 break
             drop.add(index)
     return drop if len(drop) < len(lines) else set()

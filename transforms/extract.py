@@ -8,11 +8,18 @@ trafilatura with comments excluded and its fallback extractors on (``fast`` off)
 ``favor_precision`` and ``favor_recall`` modes, its ``fast`` mode, readability-lxml alone,
 and paragraph-level agreement between them. Asking trafilatura for images or links lowers
 its precision, so the text comes from a text-only pass and ``transforms.body`` finds the
-images and links of that text in the page.
+images and links of that text in the page. ``transforms.lines`` then drops the lines a small
+logistic model over markup and layout judges boilerplate (fitted on the same benchmark).
+
+Figures of one full run (990 pages): F1 0.9345 against 0.9214 for ``trafilatura.extract``
+defaults (+0.013; precision 0.933, recall 0.936), at 0.54 times its speed. Held out by site
+(``bench/extraction.py --cv 5``, the model fitted on the other folds' sites) the line model
+scores 0.9326, +0.011 over trafilatura on the same pages; without it trawl scores 0.9266.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import htmldate
@@ -23,15 +30,16 @@ from trafilatura.xml import xmltotxt
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
 from transforms.dates import PUBLISHED, TOLERANCE, settle
 from transforms.decode import decode_html
-from transforms.images import image_of, index_images
+from transforms.images import ImageIndex, image_of, index_images
 from transforms.language import detect_language
+from transforms.lines import boilerplate_lines, line_features
 from transforms.metadata import Found, find_metadata, parse_datetime
 from transforms.normalize import canonicalize, normalize_text
 from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # Widgets that WordPress plugins and themes inject *inside* the article body: related posts
@@ -188,6 +196,55 @@ def _authoritative(found: Found, hints: Hints) -> None:
             found.provenance[name] = f"{hints.signal}:{name}"
 
 
+@dataclass
+class MainLines:
+    """The page's main text as lines, before the line model judges them: the Markdown of the
+    same text, where its lines sit in the page, and the edge lines that are link-only residue."""
+
+    lines: list[str]
+    markdown: str
+    body: BodyMap
+    residue: set[int]
+
+
+def _parse(html: bytes | str, url: str, content_type: str | None) -> lxml_html.HtmlElement | Discard:
+    text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
+    if not text_html.strip():
+        return Discard(url, "empty_page")
+    # trafilatura's loader repairs what browsers forgive (stray doctypes, broken <html> tags)
+    tree = trafilatura.load_html(text_html)
+    if tree is None:
+        return Discard(url, "unparseable_html", "no HTML tree could be built from the page")
+    return tree
+
+
+def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: ImageIndex) -> MainLines | None:
+    extracted = _main_text(tree, url)
+    if extracted is None:
+        return None
+    captions = frozenset(text_key(caption) for caption in images.captions())
+    plain = _drop_captions(_strip_title(normalize_text(extracted[0]), found.title), captions)
+    markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
+    lines = plain.split("\n")
+    body = map_body(tree, lines)
+    return MainLines(lines, markdown, body, edge_residue(lines, body))
+
+
+def line_candidates(html: bytes | str, url: str) -> tuple[list[str], set[int], dict[int, list[float]]] | None:
+    """What the line model sees of a page (for fitting and cross-validating it, see
+    ``bench/extraction.py``): the main text's lines, the edge residue dropped before the
+    model, and the feature vector of every other non-empty line. None without main text."""
+    parsed = _parse(html, url, None)
+    if isinstance(parsed, Discard):
+        return None
+    tree = parsed
+    found = find_metadata(tree, url)
+    main = _main_lines(tree, url, found, index_images(tree, url))
+    if main is None:
+        return None
+    return main.lines, main.residue, line_features(main.lines, main.body, main.residue)
+
+
 def extract_article(
     html: bytes | str, url: str, content_type: str | None = None, hints: Hints | None = None
 ) -> Article | Discard:
@@ -197,26 +254,19 @@ def extract_article(
     date sanity rules; now when unknown), discovery dates and the REST API record.
     """
     hints = hints or Hints()
-    text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
-    if not text_html.strip():
-        return Discard(url, "empty_page")
-    # trafilatura's loader repairs what browsers forgive (stray doctypes, broken <html> tags)
-    tree = trafilatura.load_html(text_html)
-    if tree is None:
-        return Discard(url, "unparseable_html", "no HTML tree could be built from the page")
+    parsed = _parse(html, url, content_type)
+    if isinstance(parsed, Discard):
+        return parsed
+    tree = parsed
     found = find_metadata(tree, url)
     images = index_images(tree, url)
     _authoritative(found, hints)
-    extracted = _main_text(tree, url)
-    if extracted is None:
+    main = _main_lines(tree, url, found, images)
+    if main is None:
         return Discard(url, "no_main_text")
-    captions = frozenset(text_key(caption) for caption in images.captions())
-    plain = _drop_captions(_strip_title(normalize_text(extracted[0]), found.title), captions)
-    markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
-    lines = plain.split("\n")
-    body = map_body(tree, lines)
-    residue = edge_residue(lines, body)
-    plain = "\n".join(line for i, line in enumerate(lines) if i not in residue)
+    lines, body = main.lines, main.body
+    drop = main.residue | boilerplate_lines(line_features(lines, body, main.residue))
+    plain = "\n".join(line for i, line in enumerate(lines) if i not in drop)
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
         return Discard(url, reason, f"{len(plain)} characters of main text", plain)
@@ -225,9 +275,9 @@ def extract_article(
         return Discard(url, "not_article", detail, plain)
     _dates(tree, url, found, hints)
     body_images = _body_images(body, url)
-    markdown = _markdown(markdown, lines, residue, body_images)
+    markdown = _markdown(main.markdown, lines, drop, body_images)
     image_records = tuple(image for _, image in body_images)
-    links = body_links(body, url, residue)
+    links = body_links(body, url, drop)
     language, confidence = detect_language(plain)
     provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
     if language:
