@@ -2,8 +2,12 @@
 
 - ``trawl-crawls``: how many crawls run at once across all runs (``$TRAWL_MAX_PARALLEL_CRAWLS``, 4);
 - ``trawl-source-<key>``: one crawl of a source at a time, whichever flow started it
-  (a backfill and the nightly never hit one site together);
-- ``trawl-warehouse``: one process writes the DuckDB file at a time (DuckDB has one writer).
+  (a backfill and the nightly never hit one site together).
+
+The single writer of the DuckDB file is not a Prefect limit: it is an OS file lock beside
+the file (``warehouse.lock``), free in microseconds and released by the kernel when its
+holder dies. (A Prefect slot costs a server round trip, on a SQLite-backed server often a
+~2 s client retry, and a crashed holder keeps it until its lease expires.)
 
 The limits are created when missing at the start of a run and never overwritten, so a value
 changed in the UI (Concurrency page) or with ``prefect gcl update`` stays.
@@ -14,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 
 from prefect import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
@@ -21,8 +26,9 @@ from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from prefect.logging import get_logger
 
+from warehouse.lock import writer_lock
+
 CRAWLS = "trawl-crawls"
-WAREHOUSE = "trawl-warehouse"
 DEFAULT_PARALLEL_CRAWLS = 4
 # a slot is held with a lease the client renews; a crashed holder frees it after this long
 LEASE_SECONDS = 300
@@ -42,7 +48,7 @@ def parallel_crawls() -> int:
 
 def wanted(keys: Iterable[str]) -> dict[str, int]:
     """Every limit a run over these sources uses, with its default size."""
-    return {CRAWLS: parallel_crawls(), WAREHOUSE: 1, **{source_limit(k): 1 for k in keys}}
+    return {CRAWLS: parallel_crawls(), **{source_limit(k): 1 for k in keys}}
 
 
 def ensure_limits(keys: Iterable[str]) -> None:
@@ -67,7 +73,11 @@ def crawl_slot(key: str) -> Iterator[None]:
 
 
 @contextmanager
-def warehouse_slot() -> Iterator[None]:
-    """Hold the warehouse's single writer slot."""
-    with concurrency(WAREHOUSE, occupy=1, lease_duration=LEASE_SECONDS):
+def warehouse_slot(db: str | Path, purpose: str = "write") -> Iterator[None]:
+    """Be the warehouse's only writer (waiting, with one log line, while another process is)."""
+
+    def waiting(holder: str) -> None:
+        logger.info("waiting for the warehouse %s: held by %s", db, holder)
+
+    with writer_lock(db, purpose, on_wait=waiting):
         yield

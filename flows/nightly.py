@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,13 +69,8 @@ def load_source(
     extracted: str | None,
     error: str | None,
     started_at: str | None = None,
-    slot_held: bool = False,
 ) -> LoadReport:
-    """Clean, deduplicate and load one source's crawl in one warehouse transaction.
-
-    Takes the warehouse's writer slot for the load, unless the caller already holds it
-    (``slot_held``: the run's last load shares one hold with the run's closing writes).
-    """
+    """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
     folder = Path(out_dir)
     stats_path = folder / "stats.json"
     candidates, rest_names = crawl_outputs(folder)
@@ -94,7 +88,7 @@ def load_source(
         rest_names=rest_names,
         revisit=source.revisit.policy(),
     )
-    with nullcontext() if slot_held else limits.warehouse_slot():  # one writer of the DuckDB file across all runs
+    with limits.warehouse_slot(db, f"load {source.key} ({run_id})"):  # one writer of the DuckDB file
         con = connect(db)
         try:
             report = load_batch(con, batch)
@@ -170,32 +164,19 @@ def nightly(
     }
     extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in todo}
     reports = list(plan.loaded)
-
-    def extracted_of(s: Source) -> tuple[str | None, str | None]:
-        try:
-            return extracts[s.key].result(), None
-        except Exception as failure:  # a failing source never stops the others
-            error = f"{type(failure).__name__}: {failure}"[:2000]
-            logger.error("source %s failed: %s", s.key, error)
-            return None, error
-
-    def load(s: Source, slot_held: bool = False) -> None:
-        extracted, error = extracted_of(s)
+    for s in todo:  # loads one at a time: DuckDB has one writer
         out_dir = str(paths.run_dir(s.key, run_id))
-        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat(), slot_held))
-
-    for s in todo[:-1]:  # loads one at a time: DuckDB has one writer
-        load(s)
-    last = todo[-1:]
-    if last:
-        extracts[last[0].key].wait()  # the writer slot is not held while the last crawl runs
-    # the last load and the run's closing writes (search and near-duplicate indexes, status,
-    # quality checks) share one hold of the writer slot: taking it costs a server round trip
-    with limits.warehouse_slot():
-        for s in last:
-            load(s, slot_held=True)
-        order = {s.key: i for i, s in enumerate(sources)}
-        reports.sort(key=lambda r: order[r.source])
+        try:
+            extracted, error = extracts[s.key].result(), None
+        except Exception as failure:  # a failing source never stops the others
+            extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
+            logger.error("source %s failed: %s", s.key, error)
+        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
+    order = {s.key: i for i, s in enumerate(sources)}
+    reports.sort(key=lambda r: order[r.source])
+    with limits.warehouse_slot(
+        paths.db, f"close run {run_id}"
+    ):  # the run's last writes: search and near-duplicate indexes, status, checks
         refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))
         status = _finish(paths.db, run_id, reports)
         checks = check_quality(str(paths.db), run_id, sources)
