@@ -9,7 +9,9 @@ happened. Runs unfinished for longer than ``RESUME_WINDOW`` are marked ``abandon
 Before each crawl the source's frontier snapshot (validators, discovery times, states, which
 pages are due), its REST API cursor and its known REST names are written beside the archive
 (``known.json``, ``rest_names.json``) and named in the crawl job, and a source whose REST
-API probe found nothing within ``REST_PROBE_RECHECK`` is not probed again until then.
+API probe found nothing within ``REST_PROBE_RECHECK`` is not probed again until then; a
+source whose REST API works and whose sitemaps were read completely within
+``INVENTORY_INTERVAL`` leaves them out (the API lists every change since the cursor).
 """
 
 from __future__ import annotations
@@ -28,13 +30,24 @@ from spiders.candidates import read_candidates
 from spiders.site import REST_NAMES_NAME
 from warehouse.load import LoadReport
 from warehouse.queries import query
-from warehouse.read import frontier_snapshot, loaded_reports, rest_api_absent, rest_cursor, rest_names, unfinished_run
+from warehouse.read import (
+    frontier_snapshot,
+    loaded_reports,
+    recent_inventory,
+    rest_api_absent,
+    rest_api_found,
+    rest_cursor,
+    rest_names,
+    unfinished_run,
+)
 
 RESUME_WINDOW = timedelta(days=2)
 # a page due within this margin after the run starts is fetched now rather than a night late
 DUE_GRACE = timedelta(hours=1)
 # a blind probe for a WordPress REST API that found none is repeated after this long, not nightly
 REST_PROBE_RECHECK = timedelta(days=7)
+# a source whose REST API works reads its sitemaps (its complete inventory) this often, not nightly
+INVENTORY_INTERVAL = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,10 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
     inputs: dict[str, Any] = {"known": str(known), "rest_since": rest_cursor(con, source)}
     if rest_api_absent(con, source, now - REST_PROBE_RECHECK):
         inputs["rest_probe"] = False
+    if rest_api_found(con, source, now - INVENTORY_INTERVAL) and recent_inventory(
+        con, source, now - INVENTORY_INTERVAL
+    ):
+        inputs["inventory"] = False
     names = rest_names(con, source)
     if names:
         path = folder / "known_rest_names.json"

@@ -10,6 +10,10 @@ listed before but no longer do (to see whether they are gone).
 ``rest_since`` is the source's REST API cursor (newest ``modified`` seen) and ``rest_names``
 a JSON cache of REST ids already named. ``rest_probe`` False skips the blind probe of
 ``/wp-json/`` (a recent probe found no API); an API the home page advertises is still used.
+``inventory`` False leaves out the site's sitemaps (those from robots.txt or probed; the job's
+own ``sitemaps`` are always read) when the home page advertises a REST API: the flow sets it
+when the API worked and a complete inventory was read within a week. Should the API then
+fail, the sitemaps are read after all.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class CrawlJob:
     since: str | None = None
     rest_api: bool = True
     rest_probe: bool = True
+    inventory: bool = True
     rest_since: str | None = None
     rest_names: Path | None = None
     retries: int = 2

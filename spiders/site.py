@@ -2,8 +2,9 @@
 
 Discovery, best signal first: the WordPress REST API when the site has one (advertised by
 ``<link rel="https://api.w.org/">`` or reachable at ``/wp-json/``), paged by ``modified``
-from the source's cursor, its author/category/tag ids named (and cached); sitemaps (always:
-they are the complete inventory that shows removed pages); feeds when there is no REST API;
+from the source's cursor, its author/category/tag ids named (and cached); sitemaps (the
+complete inventory that shows removed pages: every run, except that a source whose REST API
+works reads them once a week, ``job.inventory``); feeds when there is no REST API;
 archive pages as the fallback. Which URLs are fetched is decided per candidate against the
 frontier snapshot (``spiders.candidates``).
 """
@@ -127,6 +128,7 @@ class TrawlSpider(Spider):
         self._feeds_started = False
         # sitemap inventory: complete when every sitemap asked for was read and nothing was filtered
         self._urlsets = 0
+        self._sitemaps_deferred = False  # left out this run: the REST API covers the changes
         self._sitemap_failures = 0
         # WordPress REST API
         self._rest_root: str | None = None
@@ -366,14 +368,15 @@ class TrawlSpider(Spider):
             yield from self._start_archive()
 
     def _discover(self, *, reachable: bool, home_feeds: list[str], api_root: str | None = None) -> Iterator[Request]:
-        robots_url = urljoin(self.job.home_url, "/robots.txt")
-        for url in self.job.sitemaps:
+        for url in self.job.sitemaps:  # the sources' own sitemaps: every run
             yield from self._sitemap(url, via="job", depth=0)
-        for url in self._robots_sitemaps:
-            yield from self._sitemap(url, via=f"robots:{robots_url}", depth=1)
-        if not self.job.sitemaps and not self._robots_sitemaps and reachable:
-            yield from self._sitemap(urljoin(self.job.home_url, SITEMAP_PROBES[0]), via="probe", depth=0, probe=0)
         self._home_feeds, self._reachable = home_feeds, reachable
+        if not self.job.inventory and self.job.rest_api and api_root:
+            # the REST API lists every change since the cursor; the full inventory was read recently
+            self._sitemaps_deferred = True
+            self._inc("trawl/sitemaps/deferred")
+        else:
+            yield from self._inventory_sitemaps()
         if self.job.rest_api and api_root:
             yield from self._rest_start(api_root, via=f"home:{self.job.home_url}")
         elif self.job.rest_api and self.job.rest_probe and reachable:
@@ -392,6 +395,15 @@ class TrawlSpider(Spider):
             if self.job.rest_api and reachable:
                 self._inc("trawl/rest_api/probe_skipped")  # a recent probe found no API
             yield from self._discover_feeds()
+
+    def _inventory_sitemaps(self) -> Iterator[Request]:
+        """The site's sitemaps (from robots.txt, else probed): its complete inventory."""
+        self._sitemaps_deferred = False
+        robots_url = urljoin(self.job.home_url, "/robots.txt")
+        for url in self._robots_sitemaps:
+            yield from self._sitemap(url, via=f"robots:{robots_url}", depth=1)
+        if not self.job.sitemaps and not self._robots_sitemaps and self._reachable:
+            yield from self._sitemap(urljoin(self.job.home_url, SITEMAP_PROBES[0]), via="probe", depth=0, probe=0)
 
     def _discover_feeds(self) -> Iterator[Request]:
         """Feeds: the sources' own list, the home page's links, else /feed/ (once per crawl)."""
@@ -480,6 +492,8 @@ class TrawlSpider(Spider):
         """The REST API did not answer as one: discover through feeds instead."""
         logger.info("REST API unusable (%s): using feeds", what)
         self._inc("trawl/rest_api_failed")
+        if self._sitemaps_deferred:  # the sitemaps were left out for the API: read them after all
+            yield from self._inventory_sitemaps()
         yield from self._discover_feeds()
 
     def parse_api_index(self, response: Response) -> Iterator[Request]:

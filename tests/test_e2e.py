@@ -153,9 +153,13 @@ def test_second_run_fetches_almost_nothing(night: Night) -> None:
     first = sum(r["fetched"] for r in night.first)
     assert first >= 60
     assert sum(r["fetched"] for r in night.second) <= 0.1 * first
-    for report in night.second:
-        # the known pages were listed by discovery again and left alone: old and unchanged
-        assert report["not_due"] >= 30 and report["failed"] == 0, report
+    reports = {r["source"]: r for r in night.second}
+    assert all(r["fetched"] == 0 and r["failed"] == 0 for r in reports.values()), reports
+    # movimento_demo's sitemaps listed the known pages again, left alone: old and unchanged
+    assert reports["movimento_demo"]["not_due"] >= 30, reports
+    # kprf_demo's REST API listed only what changed since its cursor (nothing new), its sitemaps
+    # were left out (read completely the night before)
+    assert 1 <= reports["kprf_demo"]["not_due"] <= 3, reports
 
 
 def test_every_response_is_archived(night: Night) -> None:

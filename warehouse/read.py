@@ -71,3 +71,15 @@ def rest_api_absent(con: duckdb.DuckDBPyConnection, source: str, since: datetime
     """True when the source's latest crawl since ``since`` that looked for a REST API found none."""
     row = con.execute(query("rest_probe_outcomes"), {"source": source, "since": since}).fetchone()
     return bool(row and row[2] and not row[1])
+
+
+def rest_api_found(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool:
+    """True when the source's latest crawl since ``since`` that looked for a REST API used one."""
+    row = con.execute(query("rest_probe_outcomes"), {"source": source, "since": since}).fetchone()
+    return bool(row and row[1])
+
+
+def recent_inventory(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool:
+    """True when a crawl of the source since ``since`` read its complete sitemap inventory."""
+    row = con.execute(query("recent_inventory"), {"source": source, "since": since}).fetchone()
+    return bool(row and row[0])
