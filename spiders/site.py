@@ -496,6 +496,12 @@ class TrawlSpider(Spider):
             yield from self._inventory_sitemaps()
         yield from self._discover_feeds()
 
+    def _rest_page_failed(self) -> Iterator[Request]:
+        """A later page of the listing failed: its changes may be missing, so the sitemaps are read."""
+        self._rest_pages_failed += 1
+        if self._sitemaps_deferred:
+            yield from self._inventory_sitemaps()
+
     def parse_api_index(self, response: Response) -> Iterator[Request]:
         self._check_blocked()
         if response.status == 200 and rest.is_api_index(response.body):
@@ -513,7 +519,7 @@ class TrawlSpider(Spider):
             if page == 1:
                 yield from self._rest_failed(f"HTTP {response.status} at {response.url}")
             else:
-                self._rest_pages_failed += 1
+                yield from self._rest_page_failed()
             return
         via = f"rest:{response.url}"
         if page == 1:
@@ -662,6 +668,8 @@ class TrawlSpider(Spider):
             or (request.meta.get("trawl_api") == "posts" and request.meta.get("trawl_page") == 1)
         ):
             yield from self._rest_failed(error_text(failure.value) if failure.value else "error")
+        elif role == "api" and request.meta.get("trawl_api") == "posts":
+            yield from self._rest_page_failed()
 
     def _write_rest(self) -> None:
         """rest.jsonl: each post the REST API listed, ids named; rest_names.json: the names cache."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -20,9 +21,9 @@ NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 class WordPress(Script):
     """A site advertising a REST API (working or not) and listing its posts in a robots.txt sitemap."""
 
-    def __init__(self, api_works: bool) -> None:
+    def __init__(self, api_works: bool, second_page_fails: bool = False) -> None:
         super().__init__({"/2026/03/post/": [OK], "/2026/02/older/": [OK]})
-        self.api_works = api_works
+        self.api_works, self.second_page_fails = api_works, second_page_fails
 
     def answer(self, path: str, base: str) -> Answer:
         if path == "/robots.txt":
@@ -40,6 +41,8 @@ class WordPress(Script):
             self.log.append((0.0, path))
             if not self.api_works:
                 return 404, {"Content-Type": "application/json"}, b'{"code": "rest_no_route"}'
+            if "page=2" in path:
+                return 400, {"Content-Type": "application/json"}, b'{"code": "rest_post_invalid_page_number"}'
             post = {
                 "id": 7,
                 "link": f"{base}/2026/03/post/",
@@ -49,16 +52,17 @@ class WordPress(Script):
                 "categories": [],
                 "tags": [],
             }
-            return 200, {"Content-Type": "application/json", "X-WP-TotalPages": "1"}, json.dumps([post]).encode()
+            pages = "2" if self.second_page_fails else "1"
+            return 200, {"Content-Type": "application/json", "X-WP-TotalPages": pages}, json.dumps([post]).encode()
         return super().answer(path, base)
 
     def paths(self) -> list[str]:
         return [urlsplit(p).path for _, p in self.log]
 
 
-def test_a_rest_night_leaves_the_sitemaps_out(serve: object, tmp_path: Path) -> None:
+def test_a_rest_night_leaves_the_sitemaps_out(serve: Any, tmp_path: Path) -> None:
     site = WordPress(api_works=True)
-    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[], inventory=False)  # type: ignore[operator]
+    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[], inventory=False)
     assert code == 0
     assert "/sitemap.xml" not in site.paths() and stats["trawl/sitemaps/deferred"] == 1
     assert "/2026/03/post/" in site.paths()  # the change the API listed
@@ -66,18 +70,25 @@ def test_a_rest_night_leaves_the_sitemaps_out(serve: object, tmp_path: Path) -> 
     assert stats["trawl/inventory_complete"] is False  # so nothing is taken as unlisted
 
 
-def test_an_inventory_night_reads_them(serve: object, tmp_path: Path) -> None:
+def test_an_inventory_night_reads_them(serve: Any, tmp_path: Path) -> None:
     site = WordPress(api_works=True)
-    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[])  # type: ignore[operator]
+    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[])
     assert code == 0 and "/sitemap.xml" in site.paths() and stats["trawl/inventory_complete"] is True
     assert {"/2026/03/post/", "/2026/02/older/"} <= set(site.paths())
 
 
-def test_a_failing_api_brings_the_sitemaps_back(serve: object, tmp_path: Path) -> None:
+def test_a_failing_api_brings_the_sitemaps_back(serve: Any, tmp_path: Path) -> None:
     site = WordPress(api_works=False)
-    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[], inventory=False)  # type: ignore[operator]
+    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[], inventory=False)
     assert code == 0 and stats["trawl/rest_api_failed"] == 1
     assert "/sitemap.xml" in site.paths() and {"/2026/03/post/", "/2026/02/older/"} <= set(site.paths())
+
+
+def test_a_failing_later_page_brings_the_sitemaps_back(serve: Any, tmp_path: Path) -> None:
+    site = WordPress(api_works=True, second_page_fails=True)
+    code, _, stats, _ = crawl(tmp_path, serve(site), rest_api=True, sitemaps=[], inventory=False)
+    assert code == 0 and stats["trawl/rest_api/pages_failed"] == 1
+    assert "/sitemap.xml" in site.paths() and "/2026/02/older/" in site.paths()
 
 
 @pytest.fixture
