@@ -32,6 +32,7 @@ from transforms.dates import PUBLISHED, TOLERANCE, settle
 from transforms.decode import decode_html
 from transforms.images import ImageIndex, image_of, index_images
 from transforms.language import detect_language
+from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
 from transforms.metadata import Found, find_metadata, parse_datetime
 from transforms.normalize import canonicalize, normalize_text
@@ -39,7 +40,7 @@ from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # Widgets that WordPress plugins and themes inject *inside* the article body: related posts
@@ -105,6 +106,11 @@ def _drop_captions(text: str, captions: frozenset[str]) -> str:
     if not captions:
         return text
     return "\n".join(line for line in text.split("\n") if text_key(line) not in captions)
+
+
+def _with_lead(lead: str | None, text: str, separator: str) -> str:
+    """The text with the lead that trafilatura left out (``transforms.lead``) before it."""
+    return f"{lead}{separator}{text}" if lead and text else lead or text
 
 
 def _image_markdown(image: Image) -> str:
@@ -205,6 +211,7 @@ class MainLines:
     markdown: str
     body: BodyMap
     residue: set[int]
+    lead: str | None
 
 
 def _parse(html: bytes | str, url: str, content_type: str | None) -> lxml_html.HtmlElement | Discard:
@@ -227,13 +234,18 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
     markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
     lines = plain.split("\n")
     body = map_body(tree, lines)
-    return MainLines(lines, markdown, body, edge_residue(lines, body))
+    residue = edge_residue(lines, body)
+    lead = find_lead(tree, lines, body, residue, found.description, found.title)
+    return MainLines(lines, markdown, body, residue, lead)
 
 
-def line_candidates(html: bytes | str, url: str) -> tuple[list[str], set[int], dict[int, list[float]]] | None:
+def line_candidates(
+    html: bytes | str, url: str
+) -> tuple[list[str], set[int], dict[int, list[float]], str | None] | None:
     """What the line model sees of a page (for fitting and cross-validating it, see
     ``bench/extraction.py``): the main text's lines, the edge residue dropped before the
-    model, and the feature vector of every other non-empty line. None without main text."""
+    model, the feature vector of every other non-empty line, and the lead put before the
+    lines the model keeps. None without main text."""
     parsed = _parse(html, url, None)
     if isinstance(parsed, Discard):
         return None
@@ -242,7 +254,7 @@ def line_candidates(html: bytes | str, url: str) -> tuple[list[str], set[int], d
     main = _main_lines(tree, url, found, index_images(tree, url))
     if main is None:
         return None
-    return main.lines, main.residue, line_features(main.lines, main.body, main.residue)
+    return main.lines, main.residue, line_features(main.lines, main.body, main.residue), main.lead
 
 
 def extract_article(
@@ -266,7 +278,7 @@ def extract_article(
         return Discard(url, "no_main_text")
     lines, body = main.lines, main.body
     drop = main.residue | boilerplate_lines(line_features(lines, body, main.residue))
-    plain = "\n".join(line for i, line in enumerate(lines) if i not in drop)
+    plain = _with_lead(main.lead, "\n".join(line for i, line in enumerate(lines) if i not in drop), "\n")
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
         return Discard(url, reason, f"{len(plain)} characters of main text", plain)
@@ -275,7 +287,7 @@ def extract_article(
         return Discard(url, "not_article", detail, plain)
     _dates(tree, url, found, hints)
     body_images = _body_images(body, url)
-    markdown = _markdown(main.markdown, lines, drop, body_images)
+    markdown = _with_lead(main.lead, _markdown(main.markdown, lines, drop, body_images), "\n\n")
     image_records = tuple(image for _, image in body_images)
     links = body_links(body, url, drop)
     language, confidence = detect_language(plain)
