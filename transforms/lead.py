@@ -62,13 +62,20 @@ def find_lead(
         return None
     first = body.blocks[min(mapped)]
     around = set(first.iterancestors())
+    shortest = min(len(d) for d in keys)
+    longest = max(2 * len(d) + 50 for d in keys) + 10  # a little slack for what the key drops
     best: tuple[lxml_html.HtmlElement, str] | None = None
     for element in tree.iter(*_LEAD_TAGS):
         if element is first:
             break
         if element in around:  # holds the body
             continue
-        key = match_key(element.text_content())
+        text = element.text_content()
+        if 3 * len(text) < shortest:  # too short to start with a description (casefolding at most triples)
+            continue
+        if len(text) > longest and len(" ".join(text.split())) > longest:  # too long to be a lead
+            continue
+        key = match_key(text)
         if not key or (best is not None and len(key) > len(best[1])):
             continue
         if any(key.startswith(d) and len(key) <= 2 * len(d) + 50 for d in keys):  # the smallest such block
