@@ -150,11 +150,13 @@ class Candidate:
     residue: set[int]
     features: dict[int, list[float]]
     plain: str  # plain trafilatura's output for the page
+    lead: str | None = None  # the lead put before the kept lines (transforms.lead)
 
     def text(self, weights: tuple[float, ...] | list[float] | None) -> str:
         """The text trawl keeps with these weights (None: the edge residue rule alone)."""
         drop = self.residue | (boilerplate_lines(self.features, weights) if weights is not None else set())
-        return "\n".join(line for i, line in enumerate(self.lines) if i not in drop)
+        text = "\n".join(line for i, line in enumerate(self.lines) if i not in drop)
+        return f"{self.lead}\n{text}" if self.lead else text
 
     def examples(self) -> list[tuple[list[float], float]]:
         """(features, 1.0) for a line that holds only must-not-contain snippets, (features, 0.0)
@@ -190,8 +192,8 @@ def candidates(pages: list[tuple[dict[str, object], bytes]]) -> list[Candidate]:
             found = line_candidates(html, url)
         except Exception:  # scored as an empty output, as in the main run
             found = None
-        lines, residue, features = found if found is not None else ([], set(), {})
-        out.append(Candidate(case, lines, residue, features, plain_text(html, url or None)))
+        lines, residue, features, lead = found if found is not None else ([], set(), {}, None)
+        out.append(Candidate(case, lines, residue, features, plain_text(html, url or None), lead))
     return out
 
 

@@ -135,3 +135,32 @@ def test_a_static_page_is_discarded_with_its_text() -> None:
     result = extract_article(html.encode(), "https://news.example.com/about/", None)
     assert isinstance(result, Discard) and result.reason == "not_article"
     assert PARAGRAPHS[0] in result.text
+
+
+LEAD = (
+    "The northern districts get their tram at last: the council approved the extension after two years "
+    "of petitions, and the works start next spring."
+)
+
+
+def lead_page(lead_html: str, description: str) -> str:
+    head = f'<meta property="og:description" content="{description}">'
+    return post(head=head).replace('<div class="entry-content">', f'{lead_html}\n<div class="entry-content">')
+
+
+def test_a_lead_left_out_of_the_body_is_put_back_when_the_page_describes_itself_with_it() -> None:
+    # a description cut short with an ellipsis still names the lead block
+    page = lead_page(f'<header class="entry-header"><p class="standfirst">{LEAD}</p></header>', LEAD[:80] + "…")
+    article = extract(page)
+    assert article.text.split("\n")[:2] == [LEAD, PARAGRAPHS[0]]
+    assert article.markdown.startswith(f"{LEAD}\n\n")
+    assert article.text.count(LEAD) == 1
+
+
+def test_no_lead_from_a_short_description_a_link_or_a_block_that_is_not_described() -> None:
+    short = "Tram news from the city"
+    assert short not in extract(lead_page(f"<p>{short}</p>", short)).text
+    linked = f'<p><a href="/2024/06/other/">{LEAD}</a></p>'
+    assert LEAD not in extract(lead_page(linked, LEAD)).text
+    other = "A different summary of the council's decision on the tram line, written for the search engines only."
+    assert LEAD not in extract(lead_page(f"<p>{LEAD}</p>", other)).text
