@@ -164,3 +164,26 @@ def test_no_lead_from_a_short_description_a_link_or_a_block_that_is_not_describe
     assert LEAD not in extract(lead_page(linked, LEAD)).text
     other = "A different summary of the council's decision on the tram line, written for the search engines only."
     assert LEAD not in extract(lead_page(f"<p>{LEAD}</p>", other)).text
+
+
+def test_a_site_tagline_taken_as_a_lead_is_learned_as_boilerplate_and_stripped() -> None:
+    """A site that describes every page with the same tagline and prints it above each article:
+    the lead rule takes it, the site-level learner (over the source's documents) removes it."""
+    from transforms.boilerplate import count_lines, learn, strip
+
+    tagline = "Independent reporting on the city, its council and its neighbourhoods since nineteen ninety"
+    texts = []
+    for i in range(12):
+        own = [f"Story {i}: the council met on day {i} and discussed item {i * 3} of its agenda at length today."]
+        page = lead_page(f'<div class="site-tagline"><p>{tagline}</p></div>', tagline).replace(
+            f"<p>{PARAGRAPHS[0]}</p>", f"<p>{own[0]}</p>"
+        )
+        article = extract_article(page.encode(), URL.replace("tram", f"story-{i}"), "text/html; charset=utf-8")
+        assert isinstance(article, Article)
+        texts.append((article.text, article.markdown))
+    assert sum(tagline in text for text, _ in texts) == len(texts)  # each page alone: taken as its lead
+    model = learn("site", count_lines(text for text, _ in texts), len(texts))
+    for text, markdown in texts:
+        cleaned, cleaned_md, removed = strip(text, markdown, model)
+        assert tagline not in cleaned and tagline not in cleaned_md and removed >= 1
+        assert "the council met on day" in cleaned
