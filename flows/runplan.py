@@ -34,7 +34,6 @@ from warehouse.read import (
     frontier_snapshot,
     loaded_reports,
     recent_inventory,
-    rest_api_absent,
     rest_api_found,
     rest_cursor,
     rest_names,
@@ -66,7 +65,7 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
     known = folder / "known.json"
     known.write_text(json.dumps(frontier_snapshot(con, source, now + DUE_GRACE), ensure_ascii=False), encoding="utf-8")
     inputs: dict[str, Any] = {"known": str(known), "rest_since": rest_cursor(con, source)}
-    if rest_api_absent(con, source, now - REST_PROBE_RECHECK):
+    if rest_api_found(con, source, now - REST_PROBE_RECHECK) is False:
         inputs["rest_probe"] = False
     if rest_api_found(con, source, now - INVENTORY_INTERVAL) and recent_inventory(
         con, source, now - INVENTORY_INTERVAL

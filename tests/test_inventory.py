@@ -119,6 +119,13 @@ def test_the_flow_asks_for_an_inventory_weekly_and_only_with_a_working_api(
     assert inventory(con, tmp_path)  # the last complete inventory is older than a week
 
 
+def test_a_failed_api_means_an_inventory_the_next_night(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    crawled(con, 3, {"trawl/rest_api": "http://x/wp-json/", "trawl/inventory_complete": True})
+    crawled(con, 1, {"trawl/rest_api": "http://x/wp-json/", "trawl/rest_api_failed": 1})
+    assert inventory(con, tmp_path)
+    assert frontier_inputs(con, "site", tmp_path / "site", NOW).get("rest_probe", True)  # failed is not absent
+
+
 def test_no_api_means_sitemaps_every_night(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     crawled(con, 1, {"trawl/rest_api/absent": 1, "trawl/inventory_complete": True})
     assert inventory(con, tmp_path)

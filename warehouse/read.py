@@ -67,16 +67,14 @@ def page_history(con: duckdb.DuckDBPyConnection, url: str, canonical: str) -> li
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def rest_api_absent(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool:
-    """True when the source's latest crawl since ``since`` that looked for a REST API found none."""
+def rest_api_found(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool | None:
+    """What the source's latest crawl since ``since`` that looked for a WordPress REST API
+    saw: True when it used one, False when its probe found none, None when no crawl looked in
+    that time or the API it tried failed."""
     row = con.execute(query("rest_probe_outcomes"), {"source": source, "since": since}).fetchone()
-    return bool(row and row[2] and not row[1])
-
-
-def rest_api_found(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool:
-    """True when the source's latest crawl since ``since`` that looked for a REST API used one."""
-    row = con.execute(query("rest_probe_outcomes"), {"source": source, "since": since}).fetchone()
-    return bool(row and row[1])
+    if row is None:
+        return None
+    return True if row[1] else (False if row[2] else None)
 
 
 def recent_inventory(con: duckdb.DuckDBPyConnection, source: str, since: datetime) -> bool:
