@@ -19,12 +19,13 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from prefect import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
-from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-from prefect.logging import get_logger
+from prefect.exceptions import MissingContextError, ObjectAlreadyExists, ObjectNotFound
+from prefect.logging import get_logger, get_run_logger
 
 from warehouse.lock import writer_lock
 
@@ -73,11 +74,15 @@ def crawl_slot(key: str) -> Iterator[None]:
 
 
 @contextmanager
-def warehouse_slot(db: str | Path, purpose: str = "write") -> Iterator[None]:
+def warehouse_writer(db: str | Path, purpose: str = "write") -> Iterator[None]:
     """Be the warehouse's only writer (waiting, with one log line, while another process is)."""
 
     def waiting(holder: str) -> None:
-        logger.info("waiting for the warehouse %s: held by %s", db, holder)
+        try:  # in a flow or task run: on its page in the UI
+            run_logger: Any = get_run_logger()
+        except MissingContextError:
+            run_logger = logger
+        run_logger.info("waiting for the warehouse %s: held by %s", db, holder)
 
     with writer_lock(db, purpose, on_wait=waiting):
         yield

@@ -88,7 +88,7 @@ def load_source(
         rest_names=rest_names,
         revisit=source.revisit.policy(),
     )
-    with limits.warehouse_slot(db, f"load {source.key} ({run_id})"):  # one writer of the DuckDB file
+    with limits.warehouse_writer(db, f"load {source.key} ({run_id})"):  # one writer of the DuckDB file
         con = connect(db)
         try:
             report = load_batch(con, batch)
@@ -174,7 +174,7 @@ def nightly(
         reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
     order = {s.key: i for i, s in enumerate(sources)}
     reports.sort(key=lambda r: order[r.source])
-    with limits.warehouse_slot(
+    with limits.warehouse_writer(
         paths.db, f"close run {run_id}"
     ):  # the run's last writes: search and near-duplicate indexes, status, checks
         refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))

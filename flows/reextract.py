@@ -84,7 +84,7 @@ def rebuild(source: Source, db: str, run_id: str, extracted: str, started_at: st
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
     )
-    with limits.warehouse_slot(db, f"rebuild {source.key} ({run_id})"):
+    with limits.warehouse_writer(db, f"rebuild {source.key} ({run_id})"):
         con = connect(db)
         try:
             report = rebuild_source(con, batch, versions())
