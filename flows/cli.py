@@ -7,6 +7,7 @@ import io
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -138,6 +139,17 @@ LiveOption = Annotated[
     typer.Option("--live", help="Read the warehouse itself, waiting while a load writes it, not its snapshot."),
 ]
 WaitOption = Annotated[float, typer.Option("--wait", help="Seconds to wait for a load to release the warehouse.")]
+
+
+class RowsFormat(StrEnum):
+    """How `sql` and `search` print their rows."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+RowsFormatOption = Annotated[RowsFormat, typer.Option("--format", help="How to print the rows.")]
 SinceOption = Annotated[
     datetime | None, typer.Option("--since", formats=DATE_FORMATS, help="From this date (UTC), inclusive.")
 ]
@@ -175,15 +187,13 @@ def _utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: RowsFormatOption = RowsFormat.table,
     live: LiveOption = False,
     wait: WaitOption = 60.0,
 ) -> None:
     """Run ad-hoc SQL against the warehouse, opened read-only (works while a nightly run loads)."""
     import duckdb
 
-    if fmt not in ("table", "csv", "json"):
-        _fail("--format is table, csv or json")
     con = _read_only(settings.resolve_paths(db).db, live, wait)
     try:
         cursor = con.execute(query)
@@ -214,7 +224,7 @@ def search(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: Annotated[int, typer.Option("--limit", help="How many hits.")] = 20,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: RowsFormatOption = RowsFormat.table,
     live: LiveOption = False,
     wait: WaitOption = 60.0,
 ) -> None:
@@ -222,8 +232,6 @@ def search(
     from warehouse.search import SEARCH_COLUMNS
     from warehouse.search import search as run_search
 
-    if fmt not in ("table", "csv", "json"):
-        _fail("--format is table, csv or json")
     con = _read_only(settings.resolve_paths(db).db, live, wait)
     try:
         hits = run_search(con, words, source, lang, _utc(since), _utc(until, end_of_day=True), limit)

@@ -38,3 +38,10 @@ def test_bad_sources_file_fails_before_crawling(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "source 'x', field 'unknown'" in result.output
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_an_unknown_output_format_is_refused_before_opening_the_warehouse(tmp_path: Path) -> None:
+    for command in (["sql", "select 1"], ["search", "word"]):
+        result = runner.invoke(app, [*command, "--db", str(tmp_path / "none.duckdb"), "--format", "xml"])
+        assert result.exit_code == 2, result.output
+        assert "xml" in result.output and "table" in result.output
