@@ -9,9 +9,9 @@ happened. Runs unfinished for longer than ``RESUME_WINDOW`` are marked ``abandon
 Before each crawl the source's frontier snapshot (validators, discovery times, states, which
 pages are due), its REST API cursor and its known REST names are written beside the archive
 (``known.json``, ``rest_names.json``) and named in the crawl job, and a source whose REST
-API probe found nothing within ``REST_PROBE_RECHECK`` is not probed again until then; a
-source whose REST API works and whose sitemaps were read completely within
-``INVENTORY_INTERVAL`` leaves them out (the API lists every change since the cursor).
+API probe found nothing within ``DISCOVERY_RECHECK`` is not probed again until then; a
+source whose REST API works and whose sitemaps were read completely within that time leaves
+them out (the API lists every change since the cursor).
 """
 
 from __future__ import annotations
@@ -43,10 +43,9 @@ from warehouse.read import (
 RESUME_WINDOW = timedelta(days=2)
 # a page due within this margin after the run starts is fetched now rather than a night late
 DUE_GRACE = timedelta(hours=1)
-# a blind probe for a WordPress REST API that found none is repeated after this long, not nightly
-REST_PROBE_RECHECK = timedelta(days=7)
-# a source whose REST API works reads its sitemaps (its complete inventory) this often, not nightly
-INVENTORY_INTERVAL = timedelta(days=7)
+# how long what discovery learnt stays trusted: a blind probe that found no WordPress REST API
+# is repeated after this long, and a source whose API works reads its sitemaps this often
+DISCOVERY_RECHECK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,10 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
     known = folder / "known.json"
     known.write_text(json.dumps(frontier_snapshot(con, source, now + DUE_GRACE), ensure_ascii=False), encoding="utf-8")
     inputs: dict[str, Any] = {"known": str(known), "rest_since": rest_cursor(con, source)}
-    if rest_api_found(con, source, now - REST_PROBE_RECHECK) is False:
+    api = rest_api_found(con, source, now - DISCOVERY_RECHECK)
+    if api is False:
         inputs["rest_probe"] = False
-    if rest_api_found(con, source, now - INVENTORY_INTERVAL) and recent_inventory(
-        con, source, now - INVENTORY_INTERVAL
-    ):
+    elif api and recent_inventory(con, source, now - DISCOVERY_RECHECK):
         inputs["inventory"] = False
     names = rest_names(con, source)
     if names:

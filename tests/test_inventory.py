@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
-from flows.runplan import INVENTORY_INTERVAL, frontier_inputs
+from flows.runplan import DISCOVERY_RECHECK, frontier_inputs
 from tests.test_politeness import OK, Answer, Script, crawl
 from warehouse.db import connect
 
@@ -115,7 +115,7 @@ def test_the_flow_asks_for_an_inventory_weekly_and_only_with_a_working_api(
     crawled(con, 1, {"trawl/rest_api": "http://x/wp-json/", "trawl/inventory_complete": False})
     assert not inventory(con, tmp_path)
     con.execute("delete from run_sources where run_id = 'run-3'")
-    crawled(con, INVENTORY_INTERVAL.days + 1, {"trawl/rest_api": "http://x/wp-json/", "trawl/inventory_complete": True})
+    crawled(con, DISCOVERY_RECHECK.days + 1, {"trawl/rest_api": "http://x/wp-json/", "trawl/inventory_complete": True})
     assert inventory(con, tmp_path)  # the last complete inventory is older than a week
 
 

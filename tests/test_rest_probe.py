@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.runplan import REST_PROBE_RECHECK, frontier_inputs
+from flows.runplan import DISCOVERY_RECHECK, frontier_inputs
 from spiders.site import ABSENT_STAT
 from warehouse.db import connect
 
@@ -41,7 +41,7 @@ def test_a_recent_probe_without_api_skips_the_next_one(con: duckdb.DuckDBPyConne
 
 
 def test_the_probe_is_repeated_after_the_recheck_interval(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    crawl(con, "site", REST_PROBE_RECHECK.days + 1, {ABSENT_STAT: 1})
+    crawl(con, "site", DISCOVERY_RECHECK.days + 1, {ABSENT_STAT: 1})
     assert probe(con, tmp_path)
 
 
