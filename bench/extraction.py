@@ -39,7 +39,7 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transforms.extract import extract_article, line_candidates
+from transforms.extract import extract_article, kept_text, line_candidates
 from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
 
 DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction-dev"
@@ -155,8 +155,7 @@ class Candidate:
     def text(self, weights: tuple[float, ...] | list[float] | None) -> str:
         """The text trawl keeps with these weights (None: the edge residue rule alone)."""
         drop = self.residue | (boilerplate_lines(self.features, weights) if weights is not None else set())
-        text = "\n".join(line for i, line in enumerate(self.lines) if i not in drop)
-        return f"{self.lead}\n{text}" if self.lead else text
+        return kept_text(self.lines, drop, self.lead)
 
     def examples(self) -> list[tuple[list[float], float]]:
         """(features, 1.0) for a line that holds only must-not-contain snippets, (features, 0.0)

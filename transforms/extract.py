@@ -140,6 +140,12 @@ def _with_lead(lead: str | None, text: str, separator: str) -> str:
     return f"{lead}{separator}{text}" if lead and text else lead or text
 
 
+def kept_text(lines: list[str], drop: set[int], lead: str | None) -> str:
+    """The article's plain text: the lead, then the main-text lines not dropped (shared with
+    ``bench/extraction.py``, which scores the line model's choices without re-extracting)."""
+    return _with_lead(lead, "\n".join(line for i, line in enumerate(lines) if i not in drop), "\n")
+
+
 def _image_markdown(image: Image) -> str:
     title = f' "{image.caption.replace(chr(34), chr(39))}"' if image.caption else ""
     return f"![{image.alt}]({image.url}{title})"
@@ -305,7 +311,7 @@ def extract_article(
         return Discard(url, "no_main_text")
     lines, body = main.lines, main.body
     drop = main.residue | boilerplate_lines(line_features(lines, body, main.residue))
-    plain = _with_lead(main.lead, "\n".join(line for i, line in enumerate(lines) if i not in drop), "\n")
+    plain = kept_text(lines, drop, main.lead)
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
         return Discard(url, reason, f"{len(plain)} characters of main text", plain)
