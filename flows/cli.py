@@ -328,12 +328,14 @@ def migrate(
             [(m.version, m.name, "applied" if m.version in done else "pending") for m in warehouse_db.migrations()],
         )
         return
-    con = warehouse_db.connect(path)
-    applied = [m.name for m in warehouse_db.migrate(con)]
-    con.close()
+    from warehouse.lock import writer_lock
     from warehouse.snapshot import publish
 
-    publish(path)
+    with writer_lock(path, "trawl migrate", on_wait=lambda holder: console.print(f"waiting for {holder}")):
+        con = warehouse_db.connect(path)
+        applied = [m.name for m in warehouse_db.migrate(con)]
+        con.close()
+        publish(path)
     console.print(f"{path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
 
 

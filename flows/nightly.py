@@ -104,22 +104,23 @@ def _begin(db: Path, sources: list[Source], paths: settings.Paths, full: bool = 
     """Start the run (or take over an unfinished one); write each crawl's frontier inputs
     (none for a ``full`` recrawl, which fetches every page again, unconditionally)."""
     now = datetime.now(UTC)
-    con = connect(db)
-    try:
-        plan = plan_run(con, sources, paths, now, full, resume)
-        con.execute("begin transaction")
-        con.execute(
-            "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
-            [plan.run_id, now, str(flow_run.id) if flow_run.id else None, VERSION],
-        )
-        for s in sources:
+    with limits.warehouse_writer(db, "start a nightly run"):
+        con = connect(db)
+        try:
+            plan = plan_run(con, sources, paths, now, full, resume)
+            con.execute("begin transaction")
             con.execute(
-                "insert or replace into sources values (?, ?, ?, ?, ?, ?)",
-                [s.key, s.display_name, s.home, s.language, s.model_dump_json(), now],
+                "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
+                [plan.run_id, now, str(flow_run.id) if flow_run.id else None, VERSION],
             )
-        con.execute("commit")
-    finally:
-        con.close()
+            for s in sources:
+                con.execute(
+                    "insert or replace into sources values (?, ?, ?, ?, ?, ?)",
+                    [s.key, s.display_name, s.home, s.language, s.model_dump_json(), now],
+                )
+            con.execute("commit")
+        finally:
+            con.close()
     return plan
 
 

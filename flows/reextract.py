@@ -102,15 +102,17 @@ def rebuild(source: Source, db: str, run_id: str, extracted: str, started_at: st
 
 
 def _record_run(db: Path, run_id: str, started: datetime, status: str | None = None) -> None:
-    con = connect(db)
-    try:
-        if status is None:
-            params = {"run_id": run_id, "started_at": started, "flow_run_id": flow_run.id, "trawl_version": VERSION}
-            con.execute(query("start_run"), params)
-        else:
-            con.execute(query("finish_run"), {"run_id": run_id, "finished_at": datetime.now(UTC), "status": status})
-    finally:
-        con.close()
+    with limits.warehouse_writer(db, f"record reextract {run_id}"):
+        con = connect(db)
+        try:
+            if status is None:
+                params = {"run_id": run_id, "started_at": started, "flow_run_id": flow_run.id, "trawl_version": VERSION}
+                con.execute(query("start_run"), params)
+            else:
+                status_params = {"run_id": run_id, "finished_at": datetime.now(UTC), "status": status}
+                con.execute(query("finish_run"), status_params)
+        finally:
+            con.close()
 
 
 def report_markdown(run_id: str, reports: list[RebuildReport], failed: dict[str, str], db: str) -> str:
