@@ -87,6 +87,16 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
+    """Stop before a run starts when its warehouse file is there but DuckDB cannot open it."""
+    from warehouse.db import WarehouseUnreadable, check_readable
+
+    try:
+        check_readable(settings.resolve_paths(db, data_dir).db)
+    except WarehouseUnreadable as error:
+        _fail(str(error))
+
+
 @app.command()
 def run(
     sources: SourcesOption = None,
@@ -103,6 +113,7 @@ def run(
         select(load_sources(path), source, path)
     except SourcesError as error:
         _fail(str(error))
+    _usable_warehouse(db, data_dir)
     from flows.nightly import nightly
     from flows.outcome import RunFailed
 

@@ -224,7 +224,7 @@ def _duplicate_keys(text: str) -> list[str]:
     """Every ``[sources.<key>]`` header that repeats an earlier one, with both lines (tomllib names only the first)."""
     first: dict[str, int] = {}
     problems = []
-    for match in re.finditer(r"^\s*\[\s*sources\.([^\].\s]+)\s*\]", text, re.MULTILINE):
+    for match in re.finditer(r"^[ \t]*\[\s*sources\.([^\].\s]+)\s*\]", text, re.MULTILINE):
         key = match.group(1).strip("\"'")
         line = text.count("\n", 0, match.start()) + 1
         if key in first:

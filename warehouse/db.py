@@ -108,8 +108,19 @@ def _open(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
             raise
         reason = str(error).strip().splitlines()[0].removeprefix("IO Error: ")
         raise WarehouseUnreadable(
-            f"{path}: cannot open the warehouse: {reason} (restore it from a backup, or move it away to start anew)"
+            f"cannot open the warehouse {path}: {reason} (restore it from a backup, or move it away to start anew)"
         ) from error
+
+
+def check_readable(path: Path | str) -> None:
+    """Raise WarehouseUnreadable when ``path`` exists and DuckDB cannot open it (fine while a writer holds it)."""
+    if not Path(path).exists():
+        return
+    try:
+        _open(path, read_only=True).close()
+    except duckdb.IOException as error:
+        if not _is_locked(error):  # a writer holds it: a warehouse, and the caller will wait for it
+            raise
 
 
 def _open_writable(path: Path | str, wait: float) -> duckdb.DuckDBPyConnection:
