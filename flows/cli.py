@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -73,7 +74,8 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
     print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
     for r in reports:
         if r["status"] != "ok":
-            err.print(f"[red]source {r['source']} {r['status']}:[/red] {(r['error'] or '').splitlines()[0][:300]}")
+            reason = escape((r["error"] or "").splitlines()[0][:300]) if r["error"] else ""  # text, not markup
+            err.print(f"[red]source {r['source']} {r['status']}:[/red] {reason}")
 
 
 def _fail(message: str) -> None:
@@ -187,7 +189,7 @@ def _read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
     except (WarehouseBusy, WarehouseUnreadable) as error:
         _fail(str(error))
     if path != db and not is_current(db):
-        err.print(f"[yellow]a load is writing {db}: reading its last published snapshot[/yellow]")
+        err.print(f"[yellow]a load is writing {escape(str(db))}: reading its last published snapshot[/yellow]")
     return con
 
 
