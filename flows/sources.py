@@ -53,7 +53,7 @@ DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl-pipeline/trawl; news 
 
 
 # a host name as allowed_domains takes it: dot-separated labels, no scheme, port, path or blank
-HOST = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)(\.(?!-)[\w-]{1,63}(?<!-))*$")
+HOST = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)(\.(?!-)[\w-]{1,63}(?<!-))*\.?$")
 
 
 class SourcesError(ValueError):
@@ -80,7 +80,7 @@ def _not_blank(value: str) -> str:
 
 
 def _host_name(value: str) -> str:
-    if not HOST.match(value):
+    if not HOST.fullmatch(value):
         raise ValueError("not a host name (like example.org: no scheme, port, path or blank)")
     return value
 

@@ -81,3 +81,9 @@ def test_the_model_itself_refuses_header_injection_and_coercion() -> None:
     with pytest.raises(ValidationError, match="finite"):
         Crawl(timeout=float("inf"))
     assert Crawl(timeout=5).timeout == 5.0  # an integer is still a number of seconds
+
+
+def test_allowed_domains_take_host_names(tmp_path: Path) -> None:
+    text = '[sources.a]\nurl = "https://x.org/"\nallowed_domains = ["x.org", "news.x.org.", "кпрф.рф", "127.0.0.1"]\n'
+    (source,) = load_sources(write(tmp_path, text))
+    assert source.domains == ["x.org", "news.x.org.", "кпрф.рф", "127.0.0.1"]
