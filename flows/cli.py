@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -73,12 +74,29 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
     print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
     for r in reports:
         if r["status"] != "ok":
-            err.print(f"[red]source {r['source']} {r['status']}:[/red] {(r['error'] or '').splitlines()[0][:300]}")
+            reason = escape((r["error"] or "").splitlines()[0][:300]) if r["error"] else ""  # text, not markup
+            err.print(f"[red]source {r['source']} {r['status']}:[/red] {reason}")
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    """Print the message, one ``error:`` line per line of it (a problem each), and exit 2.
+
+    The text is printed as is, never as rich markup: ``[sources.<key>]`` must not vanish.
+    """
+    for line in message.splitlines() or [""]:
+        if line.strip():
+            err.print(Text.assemble(("error: ", "red"), line), soft_wrap=True, highlight=False)
     raise typer.Exit(2)
+
+
+def _usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
+    """Stop before a run starts when its warehouse file is there but DuckDB cannot open it."""
+    from warehouse.db import WarehouseUnreadable, check_readable
+
+    try:
+        check_readable(settings.resolve_paths(db, data_dir).db)
+    except WarehouseUnreadable as error:
+        _fail(str(error))
 
 
 @app.command()
@@ -97,6 +115,7 @@ def run(
         select(load_sources(path), source, path)
     except SourcesError as error:
         _fail(str(error))
+    _usable_warehouse(db, data_dir)
     from flows.nightly import nightly
     from flows.outcome import RunFailed
 
@@ -160,16 +179,17 @@ UntilOption = Annotated[
 
 def _read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
     """A read-only connection: the published snapshot, or the warehouse itself (see warehouse/snapshot.py)."""
+    from warehouse.db import WarehouseUnreadable
     from warehouse.snapshot import WarehouseBusy, is_current, open_reader
 
     if not db.exists():
         _fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
     try:
         con, path = open_reader(db, live=live, wait=wait)
-    except WarehouseBusy as error:
+    except (WarehouseBusy, WarehouseUnreadable) as error:
         _fail(str(error))
     if path != db and not is_current(db):
-        err.print(f"[yellow]a load is writing {db}: reading its last published snapshot[/yellow]")
+        err.print(f"[yellow]a load is writing {escape(str(db))}: reading its last published snapshot[/yellow]")
     return con
 
 
@@ -185,22 +205,30 @@ def _utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+    query: Annotated[str, typer.Argument(help="SQL to run (queries only: see the README).")],
     db: DbOption = None,
     fmt: RowsFormatOption = RowsFormat.table,
     live: LiveOption = False,
     wait: WaitOption = 60.0,
 ) -> None:
-    """Run ad-hoc SQL against the warehouse, opened read-only (works while a nightly run loads)."""
+    """Run ad-hoc SQL against the warehouse in a sandbox: it reads the warehouse and nothing else (exit 2 when
+    a statement is refused or fails). No files are read or written, no extension is loaded, no other database
+    attached, no setting changed: `trawl export` writes files. Works while a nightly run loads."""
     import duckdb
+
+    from warehouse.sandbox import explain, lock_down, refusal
 
     con = _read_only(settings.resolve_paths(db).db, live, wait)
     try:
+        lock_down(con)
+        refused = refusal(con, query)
+        if refused:
+            _fail(refused)
         cursor = con.execute(query)
         columns = [d[0] for d in cursor.description] if cursor.description else []
         print_rows(columns, cursor.fetchall() if columns else [], fmt)
     except duckdb.Error as error:
-        _fail(str(error))
+        _fail(explain(error))
     finally:
         con.close()
 
@@ -229,12 +257,18 @@ def search(
     wait: WaitOption = 60.0,
 ) -> None:
     """Full-text search of the current articles: ranked hits with source, date, title, URL and a snippet."""
+    import duckdb
+
+    from warehouse.sandbox import lock_down
     from warehouse.search import SEARCH_COLUMNS
     from warehouse.search import search as run_search
 
-    con = _read_only(settings.resolve_paths(db).db, live, wait)
+    path = settings.resolve_paths(db).db
+    con = _read_only(path, live, wait)
     try:
-        hits = run_search(con, words, source, lang, _utc(since), _utc(until, end_of_day=True), limit)
+        hits = run_search(lock_down(con), words, source, lang, _utc(since), _utc(until, end_of_day=True), limit)
+    except duckdb.Error as error:  # a damaged file can pass the open and fail in the index
+        _fail(f"{path}: search failed: {error}")
     finally:
         con.close()
     if fmt != "table":
@@ -299,7 +333,7 @@ def sources_cmd(sources: SourcesOption = None) -> None:
     try:
         found = load_sources(path)
     except SourcesError as error:
-        _fail(str(error))
+        _fail(str(error))  # one line per problem
     print_rows(
         ["key", "name", "url", "language", "domains", "polite"],
         [(s.key, s.display_name, s.home, s.language, ", ".join(s.domains), s.crawl.polite) for s in found],
@@ -321,8 +355,12 @@ def migrate(
 
     path = settings.resolve_paths(db).db
     if list_only:
-        con = duckdb.connect(str(path), read_only=True) if path.exists() else duckdb.connect()
+        try:
+            con = warehouse_db.connect(path, read_only=True) if path.exists() else duckdb.connect()
+        except (warehouse_db.WarehouseUnreadable, duckdb.Error) as error:
+            _fail(str(error))
         done = warehouse_db.applied(con)
+        con.close()
         print_rows(
             ["version", "name", "state"],
             [(m.version, m.name, "applied" if m.version in done else "pending") for m in warehouse_db.migrations()],
@@ -332,7 +370,10 @@ def migrate(
     from warehouse.snapshot import publish
 
     with writer_lock(path, "trawl migrate", on_wait=lambda holder: console.print(f"waiting for {holder}")):
-        con = warehouse_db.connect(path)
+        try:
+            con = warehouse_db.connect(path)
+        except warehouse_db.WarehouseUnreadable as error:
+            _fail(str(error))
         applied = [m.name for m in warehouse_db.migrate(con)]
         con.close()
         publish(path)
@@ -430,10 +471,11 @@ def history(
     """Print the versions of one article page and a unified diff between consecutive versions."""
     from transforms.normalize import canonicalize
     from warehouse.read import page_history
+    from warehouse.sandbox import lock_down
 
     con = _read_only(settings.resolve_paths(db).db)
     try:
-        rows = page_history(con, url, canonicalize(url))
+        rows = page_history(lock_down(con), url, canonicalize(url))
     finally:
         con.close()
     if not rows:

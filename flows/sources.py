@@ -6,20 +6,43 @@ Minimal entry::
     url = "https://msk.kprf.ru/"
 
 String values may name environment variables as ``${NAME}`` (the bundled demo sites use
-it for their loopback ports). Errors name the file, the source and the field.
+it for their loopback ports). Errors name the file, the source and the field, and every
+problem of a file is reported at once (``SourcesError.problems``), not only the first.
+
+Values are taken as written: ``max_pages = true`` or ``polite = "off"`` are type errors,
+not 1 and False (pydantic's strict mode on numbers and booleans); numbers are finite and
+bounded; a header value (the user agent) or a URL with a control character (CR, LF, ...)
+is refused rather than cleaned, since it would otherwise inject a line into the requests
+and the WARC records.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 import re
 import tomllib
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import ErrorDetails
 
 from transforms.frontier import Revisit as RevisitPolicy
 from transforms.quality import Thresholds
@@ -29,47 +52,84 @@ _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl-pipeline/trawl; news research crawler)"
 
 
+# a host name as allowed_domains takes it: dot-separated labels, no scheme, port, path or blank
+HOST = re.compile(r"^(?!-)[\w-]{1,63}(?<!-)(\.(?!-)[\w-]{1,63}(?<!-))*\.?$")
+
+
 class SourcesError(ValueError):
-    """A sources file that cannot be used; the message names file, source and field."""
+    """A sources file that cannot be used; each of ``problems`` names file, source and field."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def _no_control_characters(value: Any) -> Any:
+    """Refuse CR, LF, NUL and every other control character (they would split a header line)."""
+    if isinstance(value, str):
+        for char in value:
+            if unicodedata.category(char) == "Cc":
+                raise ValueError(f"control character U+{ord(char):04X} is not allowed")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _host_name(value: str) -> str:
+    if not HOST.fullmatch(value):
+        raise ValueError("not a host name (like example.org: no scheme, port, path or blank)")
+    return value
+
+
+# numbers and booleans as written (StrictInt, StrictFloat, StrictBool): pydantic's lax mode would read
+# true as 1, "off" as False and "30" as 30; a strict float still takes an integer; inf and nan are refused
+Line = Annotated[str, BeforeValidator(_no_control_characters)]
+HeaderValue = Annotated[str, BeforeValidator(_no_control_characters), AfterValidator(_not_blank)]
+Url = Annotated[HttpUrl, BeforeValidator(_no_control_characters)]  # the URL parser would silently drop CR/LF
+Host = Annotated[str, BeforeValidator(_no_control_characters), AfterValidator(_host_name)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Discovery(Strict):
     """Where to find a source's articles; everything is found automatically when empty."""
 
-    sitemaps: list[HttpUrl] = Field(default_factory=list)
-    feeds: list[HttpUrl] = Field(default_factory=list)
-    archive_pages: bool = True
-    max_pages: int = Field(default=5000, ge=1)  # article pages fetched per run at most; the rest wait
-    max_archive_depth: int = Field(default=3, ge=0)
-    rest_api: bool = True  # use the WordPress REST API when the site has one
+    sitemaps: list[Url] = Field(default_factory=list)
+    feeds: list[Url] = Field(default_factory=list)
+    archive_pages: StrictBool = True
+    max_pages: StrictInt = Field(default=5000, ge=1)  # article pages fetched per run at most; the rest wait
+    max_archive_depth: StrictInt = Field(default=3, ge=0)
+    rest_api: StrictBool = True  # use the WordPress REST API when the site has one
 
 
 class Crawl(Strict):
     """Politeness: real sites get one request at a time with a delay and AutoThrottle."""
 
-    polite: bool = True
-    download_delay: float = Field(default=1.0, ge=0)
-    concurrency_per_domain: int = Field(default=1, ge=1, le=64)
-    timeout: float = Field(default=30, gt=0)
-    user_agent: str = DEFAULT_USER_AGENT
-    retries: int = Field(default=2, ge=0, le=10)
-    backoff_base: float = Field(default=1.0, ge=0)  # seconds before the first retry, doubling each time
-    backoff_max: float = Field(default=120.0, ge=0)
-    max_retry_after: float = Field(default=600.0, ge=0)  # a longer Retry-After leaves the site for the next run
-    block_after: int = Field(default=3, ge=1)  # this many 403s in a row: the source is reported blocked
+    polite: StrictBool = True
+    download_delay: StrictFloat = Field(default=1.0, gt=0, le=3600)  # polite = false for none
+    concurrency_per_domain: StrictInt = Field(default=1, ge=1, le=64)
+    timeout: StrictFloat = Field(default=30, gt=0, le=3600)
+    user_agent: HeaderValue = DEFAULT_USER_AGENT
+    retries: StrictInt = Field(default=2, ge=0, le=10)
+    backoff_base: StrictFloat = Field(default=1.0, ge=0)  # seconds before the first retry, doubling each time
+    backoff_max: StrictFloat = Field(default=120.0, ge=0)
+    max_retry_after: StrictFloat = Field(default=600.0, ge=0)  # a longer Retry-After leaves the site for the next run
+    block_after: StrictInt = Field(default=3, ge=1)  # this many 403s in a row: the source is reported blocked
 
 
 class Revisit(Strict):
     """How long and how often recent articles are fetched again (edits come soon after publication)."""
 
-    window_days: float = Field(default=14, ge=0)
-    first_hours: float = Field(default=20, gt=0)
-    factor: float = Field(default=2.0, ge=1)
-    longest_days: float = Field(default=7, gt=0)
+    window_days: StrictFloat = Field(default=14, ge=0, le=3650)
+    first_hours: StrictFloat = Field(default=20, gt=0, le=87600)
+    factor: StrictFloat = Field(default=2.0, ge=1, le=100)
+    longest_days: StrictFloat = Field(default=7, gt=0, le=3650)
 
     def policy(self) -> RevisitPolicy:
         return RevisitPolicy(
@@ -83,8 +143,8 @@ class Revisit(Strict):
 class Cleaning(Strict):
     """Site-level boilerplate thresholds: a line recurring in this many / this share of documents."""
 
-    min_docs: int = Field(default=4, ge=2)
-    min_share: float = Field(default=0.05, gt=0, le=1)
+    min_docs: StrictInt = Field(default=4, ge=2)
+    min_share: StrictFloat = Field(default=0.05, gt=0, le=1)
 
 
 _DEFAULT = Thresholds()
@@ -93,15 +153,15 @@ _DEFAULT = Thresholds()
 class Quality(Strict):
     """When the run's quality checks warn about this source (see transforms/quality.py)."""
 
-    max_empty_share: float = Field(default=_DEFAULT.max_empty_share, ge=0, le=1)
-    min_words: int = Field(default=_DEFAULT.min_words, ge=0)
-    max_missing_metadata_share: float = Field(default=_DEFAULT.max_missing_metadata_share, ge=0, le=1)
-    max_future_dates: int = Field(default=_DEFAULT.max_future_dates, ge=0)
-    max_duplicate_share: float = Field(default=_DEFAULT.max_duplicate_share, ge=0, le=1)
-    duplicate_spike_factor: float = Field(default=_DEFAULT.duplicate_spike_factor, ge=1)
-    max_days_without_new: float = Field(default=_DEFAULT.max_days_without_new, gt=0)
-    max_boilerplate_only: int = Field(default=_DEFAULT.max_boilerplate_only, ge=0)
-    min_pages: int = Field(default=_DEFAULT.min_pages, ge=1)
+    max_empty_share: StrictFloat = Field(default=_DEFAULT.max_empty_share, ge=0, le=1)
+    min_words: StrictInt = Field(default=_DEFAULT.min_words, ge=0)
+    max_missing_metadata_share: StrictFloat = Field(default=_DEFAULT.max_missing_metadata_share, ge=0, le=1)
+    max_future_dates: StrictInt = Field(default=_DEFAULT.max_future_dates, ge=0)
+    max_duplicate_share: StrictFloat = Field(default=_DEFAULT.max_duplicate_share, ge=0, le=1)
+    duplicate_spike_factor: StrictFloat = Field(default=_DEFAULT.duplicate_spike_factor, ge=1)
+    max_days_without_new: StrictFloat = Field(default=_DEFAULT.max_days_without_new, gt=0)
+    max_boilerplate_only: StrictInt = Field(default=_DEFAULT.max_boilerplate_only, ge=0)
+    min_pages: StrictInt = Field(default=_DEFAULT.min_pages, ge=1)
 
     def thresholds(self) -> Thresholds:
         return Thresholds(**self.model_dump())
@@ -111,10 +171,10 @@ class Source(Strict):
     """One news site or magazine to follow."""
 
     key: str
-    url: HttpUrl
-    name: str = ""
+    url: Url
+    name: Line = ""
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
-    allowed_domains: list[str] = Field(default_factory=list)
+    allowed_domains: list[Host] = Field(default_factory=list)
     discovery: Discovery = Field(default_factory=Discovery)
     crawl: Crawl = Field(default_factory=Crawl)
     cleaning: Cleaning = Field(default_factory=Cleaning)
@@ -141,64 +201,148 @@ class Source(Strict):
         return self.name or self.key
 
 
-def _expand(value: Any, where: str, path: Path) -> Any:
+def _expand(value: Any, field: tuple[str, ...], unset: list[tuple[str, str]]) -> Any:
+    """``${NAME}`` replaced by the environment variable; each unset one is noted as (field, NAME)."""
     if isinstance(value, str):
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                raise SourcesError(f"{path}: {where}: environment variable ${{{name}}} is not set")
+                unset.append((".".join(field), name))
+                return match.group(0)
             return os.environ[name]
 
         return _ENV.sub(replace, value)
     if isinstance(value, list):
-        return [_expand(v, where, path) for v in value]
+        return [_expand(v, field, unset) for v in value]
     if isinstance(value, dict):
-        return {k: _expand(v, f"{where}.{k}", path) for k, v in value.items()}
+        return {k: _expand(v, (*field, k), unset) for k, v in value.items()}
     return value
 
 
 def _duplicate_keys(text: str) -> list[str]:
-    seen: set[str] = set()
-    duplicates = []
-    for match in re.finditer(r"^\s*\[\s*sources\.([^\].\s]+)\s*\]", text, re.MULTILINE):
+    """Every ``[sources.<key>]`` header that repeats an earlier one, with both lines (tomllib names only the first)."""
+    first: dict[str, int] = {}
+    problems = []
+    for match in re.finditer(r"^[ \t]*\[\s*sources\.([^\].\s]+)\s*\]", text, re.MULTILINE):
         key = match.group(1).strip("\"'")
-        if key in seen:
-            duplicates.append(key)
-        seen.add(key)
-    return duplicates
+        line = text.count("\n", 0, match.start()) + 1
+        if key in first:
+            problems.append(f"source '{key}' is defined twice (lines {first[key]} and {line})")
+        first.setdefault(key, line)
+    return problems
+
+
+def _read_text(path: Path) -> str:
+    """The file as text: UTF-8, a leading byte-order mark dropped; a binary or empty file is an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourcesError(f"{path}: cannot read the sources file: {error.strerror or error}") from error
+    if b"\0" in data:
+        raise SourcesError(f"{path}: a binary file, not a TOML sources file")
+    try:
+        text = data.decode("utf-8-sig")  # editors on Windows save UTF-8 with a BOM; TOML itself has none
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SourcesError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}): TOML files are UTF-8"
+        ) from error
+    if not text.strip():
+        raise SourcesError(f"{path}: the file is empty; add a [sources.<key>] table with a url")
+    return text
+
+
+def _show(value: Any) -> str:
+    """A value as it reads in TOML, shortened."""
+    if isinstance(value, bool):
+        shown = str(value).lower()
+    elif isinstance(value, float) and not math.isfinite(value):
+        shown = str(value)
+    elif isinstance(value, str):
+        shown = '"' + value.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+    else:
+        shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The field names of the (sub)table at ``loc`` of a source, for "did you mean"."""
+    model: type[BaseModel] = Source
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [name for name in model.model_fields if name != "key"]  # a source's key is its table name
+
+
+def _describe(error: ErrorDetails) -> str:
+    """One pydantic error as a short sentence; the value given is shown for wrong values."""
+    loc = error["loc"]
+    if error["type"] == "missing":
+        return "required, missing"
+    if error["type"] == "extra_forbidden":
+        known = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+        return f"unknown field ({hint})"
+    message = error["msg"].removeprefix("Value error, ")
+    if isinstance(error.get("input"), str | int | float | bool):
+        message += f" (got {_show(error['input'])})"
+    return message
+
+
+def _validate(path: Path, key: str, table: Any) -> tuple[Source | None, list[str]]:
+    """One source table as a Source, or every problem it has."""
+    where = f"{path}: source '{key}'"
+    if not isinstance(table, dict):
+        return None, [f"{where}: expected a table [sources.{key}], got a {type(table).__name__} ({_show(table)})"]
+    unset: list[tuple[str, str]] = []
+    entry = _expand(table, (), unset)
+    problems = [f"{where}, field '{field}': environment variable ${{{name}}} is not set" for field, name in unset]
+    if "key" in entry:  # the key is the table's name; a field would silently disagree with it
+        problems.append(f"{where}, field 'key': not a field: the key is the table name [sources.{key}]")
+        entry = {k: v for k, v in entry.items() if k != "key"}
+    try:
+        source = Source(key=key, **entry)
+    except ValidationError as error:
+        for detail in error.errors():
+            field = ".".join(str(part) for part in detail["loc"]) or "(entry)"
+            if not any(field == name or field.startswith(f"{name}.") for name, _ in unset):  # said above
+                problems.append(f"{where}, field '{field}': {_describe(detail)}")
+        return None, problems
+    return (None if problems else source), problems
 
 
 def load_sources(path: Path | str) -> list[Source]:
-    """Read and validate a sources file; raise SourcesError naming file, source and field."""
+    """Read and validate a sources file; raise SourcesError listing every problem (file, source, field)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SourcesError(f"{path}: cannot read the sources file: {error.strerror}") from error
-    for key in _duplicate_keys(text):
-        raise SourcesError(f"{path}: source '{key}' is defined twice")
+    text = _read_text(path)
+    duplicates = _duplicate_keys(text)
+    if duplicates:
+        raise SourcesError([f"{path}: {problem}" for problem in duplicates])
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except tomllib.TOMLDecodeError as error:  # its message ends with "(at line L, column C)"
         raise SourcesError(f"{path}: not valid TOML: {error}") from error
-    unknown = set(data) - {"sources"}
-    if unknown:
-        raise SourcesError(f"{path}: unknown top-level table(s) {sorted(unknown)}; expected only [sources.<key>]")
+    problems = [
+        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables"
+        for name in data
+        if name != "sources"
+    ]
     tables = data.get("sources", {})
     if not isinstance(tables, dict) or not tables:
-        raise SourcesError(f"{path}: no [sources.<key>] table")
+        raise SourcesError([*problems, f"{path}: no [sources.<key>] table"])
     sources = []
     for key, table in tables.items():
-        if not isinstance(table, dict):
-            raise SourcesError(f"{path}: source '{key}': expected a table, got {type(table).__name__}")
-        entry = _expand(table, f"source '{key}'", path)
-        try:
-            sources.append(Source(key=key, **entry))
-        except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or "(entry)"
-            raise SourcesError(f"{path}: source '{key}', field '{field}': {first['msg']}") from error
+        source, found = _validate(path, key, table)
+        problems += found
+        if source is not None:
+            sources.append(source)
+    if problems:
+        raise SourcesError(problems)
     return sources
 
 

@@ -55,3 +55,35 @@ def test_selecting_an_unknown_source_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, '[sources.a]\nurl = "https://x.org/"\n')
     with pytest.raises(SourcesError, match="no source named zz"):
         select(load_sources(path), ["zz"], path)
+
+
+def test_every_problem_is_listed_once(tmp_path: Path) -> None:
+    text = '[sources.a]\nurl = "x"\n[sources.b]\nurl = "https://b.org/"\n[sources.c]\ncrawl = { timeout = inf }\n'
+    with pytest.raises(SourcesError) as error:
+        load_sources(write(tmp_path, text))
+    assert [p.split(": ", 1)[1].split(":")[0] for p in error.value.problems] == [
+        "source 'a', field 'url'",
+        "source 'c', field 'url'",
+        "source 'c', field 'crawl.timeout'",
+    ]
+    assert str(error.value) == "\n".join(error.value.problems)
+
+
+def test_the_model_itself_refuses_header_injection_and_coercion() -> None:
+    from pydantic import ValidationError
+
+    from flows.sources import Crawl, Discovery
+
+    with pytest.raises(ValidationError, match="control character"):
+        Crawl(user_agent="trawl\r\nX-Injected: 1")
+    with pytest.raises(ValidationError, match="valid integer"):
+        Discovery.model_validate({"max_pages": True})
+    with pytest.raises(ValidationError, match="finite"):
+        Crawl(timeout=float("inf"))
+    assert Crawl(timeout=5).timeout == 5.0  # an integer is still a number of seconds
+
+
+def test_allowed_domains_take_host_names(tmp_path: Path) -> None:
+    text = '[sources.a]\nurl = "https://x.org/"\nallowed_domains = ["x.org", "news.x.org.", "кпрф.рф", "127.0.0.1"]\n'
+    (source,) = load_sources(write(tmp_path, text))
+    assert source.domains == ["x.org", "news.x.org.", "кпрф.рф", "127.0.0.1"]

@@ -87,22 +87,61 @@ def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("load fts")
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The warehouse file exists but DuckDB cannot open it: not a DuckDB file, truncated or corrupt."""
+
+
+# DuckDB's answers while another process holds the file (the caller waits, or reads the snapshot)
+LOCK_MARKERS = ("Could not set lock", "Conflicting lock")
+
+
+def _is_locked(error: duckdb.Error) -> bool:
+    return any(marker in str(error) for marker in LOCK_MARKERS)
+
+
+def _open(path: Path | str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, with a file that is not a readable warehouse named in one line."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+    except duckdb.IOException as error:
+        if _is_locked(error):
+            raise
+        reason = str(error).strip().splitlines()[0].removeprefix("IO Error: ")
+        raise WarehouseUnreadable(
+            f"cannot open the warehouse {path}: {reason} (restore it from a backup, or move it away to start anew)"
+        ) from error
+
+
+def check_readable(path: Path | str) -> None:
+    """Raise WarehouseUnreadable when ``path`` exists and DuckDB cannot open it (fine while a writer holds it)."""
+    if not Path(path).exists():
+        return
+    try:
+        _open(path, read_only=True).close()
+    except duckdb.IOException as error:
+        if not _is_locked(error):  # a writer holds it: a warehouse, and the caller will wait for it
+            raise
+
+
 def _open_writable(path: Path | str, wait: float) -> duckdb.DuckDBPyConnection:
     """Open for writing; while a reader holds the file (a query on the live file), retry up to ``wait`` s."""
     deadline = time.monotonic() + wait
     while True:
         try:
-            return duckdb.connect(str(path), config=CONFIG)
+            return _open(path, read_only=False)
         except duckdb.IOException as error:
-            if "lock" not in str(error) or time.monotonic() >= deadline:
+            if not _is_locked(error) or time.monotonic() >= deadline:
                 raise
             time.sleep(0.2)
 
 
 def connect(path: Path | str, read_only: bool = False, wait: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse with fts loaded; a writable one is migrated to the current schema."""
+    """A connection to the warehouse with fts loaded; a writable one is migrated to the current schema.
+
+    Raises WarehouseUnreadable when the file is there but is not a warehouse DuckDB can read.
+    """
     if read_only:
-        con = duckdb.connect(str(path), read_only=True, config=CONFIG)
+        con = _open(path, read_only=True)
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         con = _open_writable(path, wait)
