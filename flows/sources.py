@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from transforms.dates import FLOOR
 from transforms.frontier import Revisit as RevisitPolicy
 from transforms.quality import Thresholds
 
@@ -120,6 +121,7 @@ class Source(Strict):
     cleaning: Cleaning = Field(default_factory=Cleaning)
     revisit: Revisit = Field(default_factory=Revisit)
     quality: Quality = Field(default_factory=Quality)
+    date_floor: date = FLOOR.date()  # earlier dates on its pages are implausible (an archive may go lower)
 
     @field_validator("key")
     @classmethod

@@ -18,7 +18,7 @@ from w3lib.url import canonicalize_url
 
 # the one safe date parser (never raises; year-1 / year-9999 values with an offset are clamped),
 # shared with extraction; discovery modules and the flows import it from here
-from transforms.dates import parse_datetime
+from transforms.dates import parse_datetime as parse_datetime
 
 LinkKind = Literal["article", "listing", "skip"]
 
