@@ -6,7 +6,7 @@ import calendar
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -18,6 +18,7 @@ from w3lib.url import canonicalize_url
 
 # the one safe date parser (never raises; year-1 / year-9999 values with an offset are clamped),
 # shared with extraction; discovery modules and the flows import it from here
+from transforms.dates import FLOOR, implausible, shift
 from transforms.dates import parse_datetime as parse_datetime
 
 LinkKind = Literal["article", "listing", "skip"]
@@ -254,11 +255,21 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
     return kind, entries
 
 
+def parse_lastmod(value: str | None, now: datetime | None = None) -> datetime | None:
+    """A sitemap or feed date, None when unparsable or implausible (a year-1 placeholder, before
+    the web, in the future): a bad ``lastmod`` is no date, and costs nothing else."""
+    parsed = parse_datetime(value)
+    if parsed is None:
+        return None
+    limit = shift(now or datetime.now(UTC), timedelta(days=1))
+    return None if implausible(parsed, FLOOR, limit) else parsed
+
+
 def is_older(lastmod: str | None, since: datetime | None) -> bool:
-    """True when both are known and lastmod is strictly before since."""
+    """True when both are known and lastmod is strictly before since (an implausible lastmod is unknown)."""
     if since is None:
         return False
-    dt = parse_datetime(lastmod)
+    dt = parse_lastmod(lastmod)
     return dt is not None and dt < since
 
 
