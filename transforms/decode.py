@@ -79,9 +79,10 @@ WHATWG_SINGLE_BYTE = (
 MAX_WORDS = 3000
 # characters that join the parts of one real word (apostrophes, hyphens, dashes, soft hyphen)
 _JOINERS = frozenset("\u2019\u2018\u02bc\u00ad\u2010\u2011\u2013\u2014\u00b7")
-_MARKUP = re.compile(r"<[^>]*>|&#?\w+;")
-# a run of characters that are neither white space nor ASCII punctuation, with a non-ASCII one
-_WORD = re.compile(r"[^\s!-/:-@\[-`{-~]*[^\x00-\x7f][^\s!-/:-@\[-`{-~]*")
+# (linear: a tag that never closes, or a 300 kB attribute, must not make these quadratic)
+_MARKUP = re.compile(r"<[^<>]*>|&#?\w{1,10};")
+# a run of characters that are neither white space nor ASCII punctuation (those with a non-ASCII one count)
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~]+")
 
 
 def _script(char: str) -> str:
@@ -105,7 +106,7 @@ def _odd(word: str) -> bool:
 
 def oddity(text: str) -> float:
     """The share of the text's non-ASCII words (markup left out) that real text would not have."""
-    words = _WORD.findall(_MARKUP.sub(" ", text))[:MAX_WORDS]
+    words = [word for word in _WORD.findall(_MARKUP.sub(" ", text)) if not word.isascii()][:MAX_WORDS]
     return sum(map(_odd, words)) / len(words) if words else 0.0
 
 
@@ -131,11 +132,22 @@ def _fits(sample: bytes, encoding: str, detected: CharsetMatch | None) -> bool:
     return detected is None or declared.chaos <= detected.chaos + MESS_TOLERANCE
 
 
+def _ascii_compatible(encoding: str) -> bool:
+    """True for an encoding that writes markup as ASCII does (not UTF-16/32, not EBCDIC)."""
+    try:
+        return b"<html lang=x>".decode(encoding) == "<html lang=x>"
+    except (LookupError, UnicodeDecodeError):
+        return False
+
+
 def declared_encoding(body: bytes, content_type: str | None = None) -> str | None:
-    """The charset the HTTP header or, failing it, the page itself declares (normalized)."""
+    """The charset the HTTP header or, failing it, the page itself declares (normalized). A
+    declaration that cannot be right is ignored: without a BOM, a page whose markup reads as
+    ASCII is in an ASCII-compatible encoding, whatever it says (a "UTF-16" page of ASCII tags)."""
     found = http_content_type_encoding(content_type) if content_type else None
     found = found or html_body_declared_encoding(body)
-    return resolve_encoding(found) if found else None
+    encoding = resolve_encoding(found) if found else None
+    return encoding if encoding and _ascii_compatible(encoding) else None
 
 
 def _codec(encoding: str) -> str | None:
