@@ -12,6 +12,7 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,9 @@ def rest_records(out_dir: Path) -> dict[str, dict[str, Any]]:
     return {canonical_url(row["url"]): row for row in rows if row.get("url")}
 
 
-def page_hints(row: dict[str, Any], record: dict[str, Any] | None) -> Hints:
-    """What the crawl knew about one page: its fetch time, discovery dates and REST API record."""
+def page_hints(row: dict[str, Any], record: dict[str, Any] | None, date_floor: date | None = None) -> Hints:
+    """What the crawl knew about one page: its fetch time, discovery dates and REST API record,
+    and the source's date floor."""
     dates: list[tuple[str, str, Any]] = []
     if record:
         for field, key in (("published_at", "published"), ("modified_at", "modified")):
@@ -99,6 +101,7 @@ def page_hints(row: dict[str, Any], record: dict[str, Any] | None) -> Hints:
             dates.append((HINT_FIELDS[name], name, parsed))
     return Hints(
         fetched_at=parse_datetime(row.get("fetched_at")),
+        date_floor=datetime.combine(date_floor, time(), UTC) if date_floor else None,
         dates=tuple(dates),
         authors=tuple(record.get("authors") or ()) if record else (),
         categories=tuple(record.get("categories") or ()) if record else (),
@@ -107,7 +110,7 @@ def page_hints(row: dict[str, Any], record: dict[str, Any] | None) -> Hints:
     )
 
 
-def article_refs(out_dir: Path) -> list[PageRef]:
+def article_refs(out_dir: Path, date_floor: date | None = None) -> list[PageRef]:
     """The article pages of a crawl that came back with a body (200), one per URL, with their hints."""
     records = rest_records(out_dir)
     refs: dict[str, PageRef] = {}
@@ -121,7 +124,7 @@ def article_refs(out_dir: Path) -> list[PageRef]:
                 row["warc_file"],
                 int(row["warc_offset"]),
                 row.get("content_type"),
-                page_hints(row, record),
+                page_hints(row, record, date_floor),
             )
     return [refs[url] for url in sorted(refs)]
 
@@ -144,12 +147,12 @@ def _up_to_date(target: Path, out_dir: Path) -> bool:
     return all(p.stat().st_mtime <= target.stat().st_mtime for p in inputs)
 
 
-def extract_crawl(out_dir: Path, workers: int | None = None) -> Path:
+def extract_crawl(out_dir: Path, workers: int | None = None, date_floor: date | None = None) -> Path:
     """Extract a crawl's article pages into ``out_dir/extracted.jsonl`` (rewritten whole, unless up to date)."""
     target = out_dir / "extracted.jsonl"
     if _up_to_date(target, out_dir):
         return target
-    return extract_pages(article_refs(out_dir), target, workers)
+    return extract_pages(article_refs(out_dir, date_floor), target, workers)
 
 
 def extract_pages(refs: list[PageRef], target: Path, workers: int | None = None) -> Path:

@@ -55,7 +55,7 @@ def crawl_source(source: Source, out_dir: str, run_id: str, frontier: dict[str, 
 @task(task_run_name="extract-{source.key}")
 def extract_source(source: Source, crawl: CrawlResult) -> str:
     """Extract the crawl's article pages from the archive (all cores, per-page timeout)."""
-    path = extract_crawl(Path(crawl.out_dir))
+    path = extract_crawl(Path(crawl.out_dir), date_floor=source.date_floor)
     get_run_logger().info("extracted %s pages of %s into %s", sum(1 for _ in path.open()), source.key, path)
     return str(path)
 

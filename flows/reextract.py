@@ -10,7 +10,7 @@ the warehouse stored at their last crawl.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -44,12 +44,12 @@ def versions() -> Versions:
     return Versions(EXTRACTOR_VERSION, CLEANER_VERSION, NORMALIZER_VERSION, version("trafilatura"))
 
 
-def archived_pages(source_dir: Path) -> list[PageRef]:
+def archived_pages(source_dir: Path, date_floor: date | None = None) -> list[PageRef]:
     """The newest archived 200 answer of every article URL over all crawls of a source."""
     newest: dict[str, PageRef] = {}
     if source_dir.is_dir():
         for run_dir in sorted(p for p in source_dir.iterdir() if (p / "manifest.jsonl").exists()):
-            newest.update((ref.url, ref) for ref in article_refs(run_dir))
+            newest.update((ref.url, ref) for ref in article_refs(run_dir, date_floor))
     return [newest[url] for url in sorted(newest)]
 
 
@@ -66,7 +66,7 @@ def stored_sources(db: Path) -> list[Source]:
 @task(task_run_name="reextract-{source.key}")
 def reextract_source(source: Source, raw_dir: str, out_dir: str) -> str:
     """Extract a source's archived article pages again (all cores, per-page timeout, no network)."""
-    refs = archived_pages(Path(raw_dir))
+    refs = archived_pages(Path(raw_dir), source.date_floor)
     path = extract_pages(refs, Path(out_dir) / "extracted.jsonl")
     get_run_logger().info("re-extracted %s archived pages of %s", len(refs), source.key)
     return str(path)

@@ -24,7 +24,7 @@ import os
 import re
 import tomllib
 import unicodedata
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -44,6 +44,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from transforms.dates import FLOOR
 from transforms.frontier import Revisit as RevisitPolicy
 from transforms.quality import Thresholds
 
@@ -180,6 +181,7 @@ class Source(Strict):
     cleaning: Cleaning = Field(default_factory=Cleaning)
     revisit: Revisit = Field(default_factory=Revisit)
     quality: Quality = Field(default_factory=Quality)
+    date_floor: date = FLOOR.date()  # earlier dates on its pages are implausible (an archive may go lower)
 
     @field_validator("key")
     @classmethod

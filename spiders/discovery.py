@@ -6,8 +6,8 @@ import calendar
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser  # type: ignore[import-untyped]
@@ -15,6 +15,11 @@ import lxml.etree
 from parsel import Selector
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from w3lib.url import canonicalize_url
+
+# the one safe date parser (never raises; year-1 / year-9999 values with an offset are clamped),
+# shared with extraction; discovery modules and the flows import it from here
+from transforms.dates import FLOOR, implausible, shift
+from transforms.dates import parse_datetime as parse_datetime
 
 LinkKind = Literal["article", "listing", "skip"]
 
@@ -250,26 +255,33 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
     return kind, entries
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 / W3C datetime (date-only allowed) into an aware UTC datetime."""
-    if not value:
+def parse_lastmod(value: str | None, now: datetime | None = None) -> datetime | None:
+    """A sitemap or feed date, None when unparsable or implausible (a year-1 placeholder, before
+    the web, in the future): a bad ``lastmod`` is no date, and costs nothing else."""
+    parsed = parse_datetime(value)
+    if parsed is None:
         return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    limit = shift(now or datetime.now(UTC), timedelta(days=1))
+    return None if implausible(parsed, FLOOR, limit) else parsed
 
 
 def is_older(lastmod: str | None, since: datetime | None) -> bool:
-    """True when both are known and lastmod is strictly before since."""
+    """True when both are known and lastmod is strictly before since (an implausible lastmod is unknown)."""
     if since is None:
         return False
-    dt = parse_datetime(lastmod)
+    dt = parse_lastmod(lastmod)
     return dt is not None and dt < since
+
+
+def _feed_time(stamp: Any) -> str | None:
+    """A feedparser time (UTC struct_time) as ISO UTC; None when absent or out of range (a
+    year-1 placeholder with an offset falls in year 0): that item loses its date, not the feed."""
+    if not stamp:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(stamp), UTC).isoformat()
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
 
 
 def parse_feed(body: bytes, url: str) -> list[FeedEntry] | None:
@@ -290,8 +302,7 @@ def parse_feed(body: bytes, url: str) -> list[FeedEntry] | None:
         # dict.get: feedparser's own get() maps a missing updated to published, with a warning
         issued = dict.get(e, "published_parsed")
         stamp = dict.get(e, "updated_parsed") or issued
-        updated = datetime.fromtimestamp(calendar.timegm(stamp), UTC).isoformat() if stamp else None
-        published = datetime.fromtimestamp(calendar.timegm(issued), UTC).isoformat() if issued else None
+        updated, published = _feed_time(stamp), _feed_time(issued)
         entries.append(FeedEntry(link=urljoin(url, link), updated=updated, published=published))
     return entries
 

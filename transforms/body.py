@@ -110,19 +110,22 @@ def edge_residue(lines: list[str], body: BodyMap) -> set[int]:
 
 def body_links(body: BodyMap, page_url: str, skip: set[int]) -> tuple[str, ...]:
     """Absolute, canonical http(s) URLs the body's paragraphs link to, without the page itself."""
-    page = canonicalize(page_url) if page_url else ""
+    try:
+        page = canonicalize(page_url) if page_url else ""
+    except ValueError:
+        page = page_url
     found: dict[str, None] = {}
     for index in sorted(body.blocks):
         if index in skip:
             continue
         for anchor in body.blocks[index].iter("a"):
             target = (anchor.get("href") or "").strip()
-            absolute = urljoin(page_url, target) if target else ""
-            if urlsplit(absolute).scheme not in ("http", "https"):
-                continue
             try:
+                absolute = urljoin(page_url, target) if target else ""
+                if urlsplit(absolute).scheme not in ("http", "https"):
+                    continue
                 url = canonicalize(absolute)
-            except ValueError:  # a malformed href is the page's problem, not the run's
+            except ValueError:  # a malformed href ("http://[x") is the page's problem, not the run's
                 continue
             if url != page:
                 found.setdefault(url, None)

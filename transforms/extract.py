@@ -23,9 +23,12 @@ lead the figures were 0.9345 in-sample and 0.9326 held out (recall 0.936).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import TypeVar
 
 import htmldate
 import trafilatura
@@ -34,21 +37,25 @@ from lxml import html as lxml_html
 from trafilatura.xml import delete_element, xmltotxt
 
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
-from transforms.dates import PUBLISHED, TOLERANCE, settle
+from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
 from transforms.decode import decode_html
 from transforms.images import ImageIndex, image_of, index_images
 from transforms.language import detect_language
 from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
-from transforms.metadata import Found, find_metadata, parse_datetime
+from transforms.metadata import MAX_REASON, Found, find_metadata
 from transforms.normalize import canonicalize, normalize_text
 from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
+# the cleaned text must keep at least this share of trafilatura's own text of the page, else
+# the cleaning is distrusted and trafilatura's text is kept (a safety net, see extract_article)
+MIN_KEPT_SHARE = 0.5
+T = TypeVar("T")
 # Widgets that WordPress plugins and themes inject *inside* the article body: related posts
 # (Jetpack, YARPP, Contextual Related Posts), share bars (Sharedaddy, AddToAny), author
 # boxes. Named by their markup, never by their text, so the rule holds for any site.
@@ -68,6 +75,16 @@ _WIDGET_MARKERS = (
 _WIDGET = re.compile("|".join(_WIDGET_MARKERS))
 # a widget marker on these names the page or the article itself, not a widget inside it
 _NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
+
+
+def soft(faults: dict[str, str], name: str, compute: Callable[[], T], default: T) -> T:
+    """The result of one step of extraction, or ``default`` when the step fails on this page:
+    a fault in one field or step costs that field (its reason kept in ``faults``), never the text."""
+    try:
+        return compute()
+    except Exception as error:  # a hostile page may break any library on any field
+        faults.setdefault(name, f"{type(error).__name__}: {error}"[:MAX_REASON])
+        return default
 
 
 def _widgets(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
@@ -93,27 +110,34 @@ def _without_widgets(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | Non
     return pruned
 
 
-def _main_text(tree: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
+def _bare(page: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
+    document = trafilatura.bare_extraction(
+        page,
+        url=url or None,
+        include_comments=False,
+        include_images=False,
+        include_formatting=False,
+        include_tables=True,
+        include_links=False,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    if document is None or document.body is None:  # type: ignore[union-attr]
+        return None
+    body = document.body  # type: ignore[union-attr]
+    return xmltotxt(body, include_formatting=False), xmltotxt(body, include_formatting=True)
+
+
+def _main_text(tree: lxml_html.HtmlElement, url: str, faults: dict[str, str]) -> tuple[str, str] | None:
     """trafilatura's main text of the page: plain paragraphs, and Markdown (headings, lists,
     tables; no images yet). Formatting (bold, italics) is not asked for: on the benchmark it
     makes trafilatura drop whole paragraphs now and then. Should the widget pruning leave
-    nothing, the page is extracted again without it."""
-    pruned = _without_widgets(tree)
+    nothing (or the extraction of the pruned page fail), the page is extracted again without it."""
+    pruned = soft(faults, "widgets", lambda: _without_widgets(tree), None)
     for page in (pruned, tree) if pruned is not None else (tree,):
-        document = trafilatura.bare_extraction(
-            page,
-            url=url or None,
-            include_comments=False,
-            include_images=False,
-            include_formatting=False,
-            include_tables=True,
-            include_links=False,
-            with_metadata=False,
-            deduplicate=False,
-        )
-        if document is not None and document.body is not None:  # type: ignore[union-attr]
-            body = document.body  # type: ignore[union-attr]
-            return xmltotxt(body, include_formatting=False), xmltotxt(body, include_formatting=True)
+        extracted = soft(faults, "text", partial(_bare, page, url), None)
+        if extracted is not None:
+            return extracted
     return None
 
 
@@ -187,28 +211,55 @@ def _body_images(body: BodyMap, url: str) -> list[tuple[int, Image]]:
     return list(found.values())
 
 
-def _htmldate(tree: lxml_html.HtmlElement, url: str, original: bool) -> datetime | None:
+def _htmldate(
+    tree: lxml_html.HtmlElement, url: str, original: bool, floor: datetime, fetched: datetime
+) -> datetime | None:
     guess = htmldate.find_date(
         tree,
         url=url,
         original_date=original,
         extensive_search=False,
         outputformat="%Y-%m-%dT%H:%M:%S",
+        # htmldate's own bounds are naive; a date-only guess of the fetch day is fine
+        min_date=floor.replace(tzinfo=None),
+        max_date=shift(fetched, timedelta(days=1)).replace(tzinfo=None),
     )
     return parse_datetime(guess)
 
 
-def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints) -> None:
-    """Fall back to htmldate's heuristics only for article pages without any structured date
-    (nor one from the REST API): the original date as published, the latest as modified when later."""
-    if found.published_at or found.modified_at or found.not_article or _published_hint(hints):
-        return
-    published = _htmldate(tree, url, original=True)
-    found.set("published_at", published, "htmldate")
-    if published is not None:
-        modified = _htmldate(tree, url, original=False)
-        if modified is not None and modified > published:
-            found.set("modified_at", modified, "htmldate")
+def _htmldate_candidates(tree: lxml_html.HtmlElement, url: str, floor: datetime, fetched: datetime) -> list[Candidate]:
+    """htmldate's heuristics: the original date as published, the latest as modified when later."""
+    published = _htmldate(tree, url, True, floor, fetched)
+    if published is None:
+        return []
+    found: list[Candidate] = [("published_at", "htmldate", published)]
+    modified = _htmldate(tree, url, False, floor, fetched)
+    if modified is not None and modified > published:
+        found.append(("modified_at", "htmldate", modified))
+    return found
+
+
+def _needs_htmldate(dates: Settled) -> bool:
+    """Fall back to htmldate's heuristics only when no plausible publication date was found and
+    the page itself gave no plausible modification date either (discovery dates do not count)."""
+    if dates.published_at is not None:
+        return False
+    return dates.modified_signal is None or rank(dates.modified_signal) >= DISCOVERY_RANK
+
+
+def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints, faults: dict[str, str]) -> Settled:
+    """Settle the page's dates from every candidate; htmldate fills in when none is plausible."""
+    fetched = hints.fetched_at or datetime.now(UTC)
+    floor = hints.date_floor or FLOOR
+    candidates = [*hints.dates, *found.dates]
+    dates = settle(candidates, fetched, floor)
+    if _needs_htmldate(dates):
+        guesses: list[Candidate] = soft(
+            faults, "published_at", lambda: _htmldate_candidates(tree, url, floor, fetched), []
+        )
+        if guesses:
+            dates = settle(candidates + guesses, fetched, floor)
+    return dates
 
 
 def _canonical(declared: str | None, url: str) -> str | None:
@@ -220,10 +271,6 @@ def _canonical(declared: str | None, url: str) -> str | None:
             except ValueError:
                 continue
     return None
-
-
-def _published_hint(hints: Hints) -> bool:
-    return any(field == PUBLISHED for field, _, _ in hints.dates)
 
 
 def _authoritative(found: Found, hints: Hints) -> None:
@@ -238,38 +285,60 @@ def _authoritative(found: Found, hints: Hints) -> None:
 @dataclass
 class MainLines:
     """The page's main text as lines, before the line model judges them: the Markdown of the
-    same text, where its lines sit in the page, and the edge lines that are link-only residue."""
+    same text, where its lines sit in the page, the edge lines that are link-only residue, and
+    trafilatura's own text of the page (normalized), the reference of the safety net."""
 
     lines: list[str]
     markdown: str
     body: BodyMap
     residue: set[int]
     lead: str | None
+    raw: str = ""
+    faults: dict[str, str] = field(default_factory=dict)
 
 
-def _parse(html: bytes | str, url: str, content_type: str | None) -> lxml_html.HtmlElement | Discard:
-    text_html = decode_html(html, content_type) if isinstance(html, bytes) else html
+def _decode(html: bytes, content_type: str | None, faults: dict[str, str]) -> str:
+    try:
+        return decode_html(html, content_type)
+    except Exception as error:  # a decoder fault costs the charset, not the page
+        faults.setdefault("encoding", f"{type(error).__name__}: {error}"[:MAX_REASON])
+        return html.decode("utf-8", errors="replace")
+
+
+def _parse(
+    html: bytes | str, url: str, content_type: str | None, faults: dict[str, str] | None = None
+) -> lxml_html.HtmlElement | Discard:
+    text_html = _decode(html, content_type, {} if faults is None else faults) if isinstance(html, bytes) else html
     if not text_html.strip():
         return Discard(url, "empty_page")
     # trafilatura's loader repairs what browsers forgive (stray doctypes, broken <html> tags)
-    tree = trafilatura.load_html(text_html)
+    try:
+        tree = trafilatura.load_html(text_html)
+    except Exception as error:  # lxml gives up on some byte soup
+        return Discard(url, "unparseable_html", f"{type(error).__name__}: {error}"[:MAX_REASON])
     if tree is None:
         return Discard(url, "unparseable_html", "no HTML tree could be built from the page")
     return tree
 
 
 def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: ImageIndex) -> MainLines | None:
-    extracted = _main_text(tree, url)
+    """The main text and what the line model needs of it; None without main text. Every step
+    after trafilatura's is optional: a fault there costs its refinement, never the lines."""
+    faults: dict[str, str] = {}
+    extracted = _main_text(tree, url, faults)
     if extracted is None:
-        return None
-    captions = frozenset(text_key(caption) for caption in images.captions())
-    plain = _drop_captions(_strip_title(normalize_text(extracted[0]), found.title), captions)
+        return None if not faults else MainLines([], "", BodyMap(), set(), None, "", faults)
+    captions: frozenset[str] = soft(
+        faults, "images", lambda: frozenset(text_key(c) for c in images.captions()), frozenset()
+    )
+    raw = normalize_text(extracted[0])
+    plain = _drop_captions(_strip_title(raw, found.title), captions)
     markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
     lines = plain.split("\n")
-    body = map_body(tree, lines)
-    residue = edge_residue(lines, body)
-    lead = find_lead(tree, lines, body, residue, found.description, found.title)
-    return MainLines(lines, markdown, body, residue, lead)
+    body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
+    residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())
+    lead = soft(faults, "lead", lambda: find_lead(tree, lines, body, residue, found.description, found.title), None)
+    return MainLines(lines, markdown, body, residue, lead, raw, faults)
 
 
 def line_candidates(
@@ -285,9 +354,36 @@ def line_candidates(
     tree = parsed
     found = find_metadata(tree, url)
     main = _main_lines(tree, url, found, index_images(tree, url))
-    if main is None:
+    if main is None or not main.lines:
         return None
     return main.lines, main.residue, line_features(main.lines, main.body, main.residue), main.lead
+
+
+def _cleaned(main: MainLines, faults: dict[str, str], provenance: dict[str, str]) -> tuple[str, set[int]]:
+    """The article's text after the line model, and the lines it dropped. A safety net: when
+    the cleaning leaves less than half of trafilatura's own text of the page (or nothing),
+    trafilatura's text is kept and the provenance says why. (The reference is the text this
+    extraction already has, trafilatura with comments excluded on the same tree, pruned of
+    in-body widgets when it has any; a second extraction would cost a third of the speed.)"""
+    lines = main.lines
+    features: dict[int, list[float]] = soft(
+        faults, "line_model", lambda: line_features(lines, main.body, main.residue), {}
+    )
+    judged: set[int] = soft(faults, "line_model", lambda: boilerplate_lines(features), set())
+    drop = main.residue | judged
+    plain = kept_text(lines, drop, main.lead)
+    if len(plain) >= MIN_KEPT_SHARE * len(main.raw) and plain.strip():
+        return plain, drop
+    fallback = kept_text(lines, set(), main.lead)
+    if len(fallback) < MIN_KEPT_SHARE * len(main.raw):  # the title or captions were most of it
+        fallback = main.raw
+    if fallback.strip():
+        provenance["text"] = (
+            f"trafilatura: the cleaned text kept {len(plain)} of its {len(main.raw)} characters (under "
+            f"{MIN_KEPT_SHARE:.0%})"
+        )
+        return fallback, set()
+    return plain, drop
 
 
 def extract_article(
@@ -296,35 +392,49 @@ def extract_article(
     """Extract the article of one page, or say why there is none (keeping the page's text).
 
     ``hints`` carry what the crawl knew beyond the HTML: the fetch time (the reference of the
-    date sanity rules; now when unknown), discovery dates and the REST API record.
+    date sanity rules; now when unknown), the source's date floor, discovery dates and the
+    REST API record.
+
+    Never raises on a page: a fault in one metadata field (dates, authors, images, links,
+    language...) or one refinement step costs that field or step, and its reason is kept in
+    the provenance as ``<name>_error``; only a page without any main text is discarded.
     """
     hints = hints or Hints()
-    parsed = _parse(html, url, content_type)
+    faults: dict[str, str] = {}
+    parsed = _parse(html, url, content_type, faults)
     if isinstance(parsed, Discard):
         return parsed
     tree = parsed
     found = find_metadata(tree, url)
-    images = index_images(tree, url)
+    faults.update({k: v for k, v in found.failures.items() if k not in faults})
+    images = soft(faults, "images", lambda: index_images(tree, url), ImageIndex(url))
     _authoritative(found, hints)
     main = _main_lines(tree, url, found, images)
-    if main is None:
-        return Discard(url, "no_main_text")
+    if main is None or not main.lines:
+        detail = "; ".join(f"{k}: {v}" for k, v in (main.faults if main else {}).items())
+        return Discard(url, "no_main_text", detail)
+    faults.update({k: v for k, v in main.faults.items() if k not in faults})
+    provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
+    plain, drop = _cleaned(main, faults, provenance)
     lines, body = main.lines, main.body
-    drop = main.residue | boilerplate_lines(line_features(lines, body, main.residue))
-    plain = kept_text(lines, drop, main.lead)
+    dates = soft(faults, "dates", lambda: _dates(tree, url, found, hints, faults), Settled(None, None, None, None, ()))
     if len(plain) < MIN_TEXT_CHARS:
         reason = "not_article" if found.not_article else "too_short"
         return Discard(url, reason, f"{len(plain)} characters of main text", plain)
-    if found.not_article and not found.published_at and not _published_hint(hints):
+    if found.not_article and dates.published_at is None:
         detail = "page declares a non-article type and has no publication date"
         return Discard(url, "not_article", detail, plain)
-    _dates(tree, url, found, hints)
-    body_images = _body_images(body, url)
-    markdown = _with_lead(main.lead, _markdown(main.markdown, lines, drop, body_images), "\n\n")
+    body_images: list[tuple[int, Image]] = soft(faults, "images", lambda: _body_images(body, url), [])
+    markdown = soft(
+        faults,
+        "markdown",
+        lambda: _with_lead(main.lead, _markdown(main.markdown, lines, drop, body_images), "\n\n"),
+        plain,
+    )
     image_records = tuple(image for _, image in body_images)
-    links = body_links(body, url, drop)
-    language, confidence = detect_language(plain)
-    provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
+    links: tuple[str, ...] = soft(faults, "links", lambda: body_links(body, url, drop), ())
+    unknown: tuple[str | None, float | None] = (None, None)
+    language, confidence = soft(faults, "language", lambda: detect_language(plain), unknown)
     if language:
         provenance["language"] = "py3langid:text"
     if image_records:
@@ -332,15 +442,17 @@ def extract_article(
     if links:
         provenance["links"] = "html:a[href] in body"
     provenance.setdefault("canonical_url", "fetched_url")
-    fetched = hints.fetched_at or datetime.now(UTC)
-    dates = settle([*hints.dates, *found.dates], fetched)
     for name, signal in (("published_at", dates.published_signal), ("modified_at", dates.modified_signal)):
         if signal:
             provenance[name] = signal
-        # a rejected future date stays visible to the quality checks (and in date_issues)
-        future = [v for f, _, v in [*hints.dates, *found.dates] if f == name and v > fetched + TOLERANCE]
-        if future:
-            provenance[f"future_{name}"] = min(future).isoformat()
+    # a rejected future date stays visible to the quality checks (and in date_issues)
+    for name, value in dates.future:
+        provenance[f"future_{name}"] = value.isoformat()
+    for name, reason in faults.items():
+        provenance[f"{name}_error"] = reason
+    date_faults = tuple(
+        f"{name}: not read: {faults[name]}" for name in ("published_at", "modified_at") if name in faults
+    )
     return Article(
         url=url,
         title=found.title or "",
@@ -351,7 +463,7 @@ def extract_article(
         modified_at=dates.modified_at,
         language=language,
         language_confidence=confidence,
-        canonical_url=_canonical(found.canonical_url, url),
+        canonical_url=soft(faults, "canonical_url", lambda: _canonical(found.canonical_url, url), None),
         site_name=found.site_name,
         description=found.description,
         categories=found.categories,
@@ -360,5 +472,5 @@ def extract_article(
         page_language=found.page_language,
         provenance=provenance,
         links=links,
-        date_issues=dates.issues,
+        date_issues=dates.issues + date_faults,
     )

@@ -65,7 +65,10 @@ def image_of(img: lxml_html.HtmlElement, base_url: str) -> Image | None:
     largest = largest_candidate(srcset) if srcset else None
     if not urls and not largest:
         return None
-    best = urljoin(base_url, largest or urls[0] or "")
+    try:
+        best = urljoin(base_url, largest or urls[0] or "")
+    except ValueError:  # a malformed src ("http://[broken") loses this image, not the page's others
+        return None
     return Image(url=best, alt=tidy(img.get("alt") or ""), caption=_caption(img))
 
 
@@ -80,5 +83,8 @@ def index_images(tree: lxml_html.HtmlElement, base_url: str) -> ImageIndex:
         srcset = img.get("srcset") or img.get("data-srcset") or ""
         candidates = [*urls, *(p.split()[0] for p in srcset.split(", ") if p.strip())]
         for candidate in candidates:
-            index.by_url.setdefault(urljoin(base_url, candidate or ""), record)
+            try:
+                index.by_url.setdefault(urljoin(base_url, candidate or ""), record)
+            except ValueError:  # one malformed candidate URL
+                continue
     return index

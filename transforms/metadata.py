@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
+
+from transforms.dates import parse_datetime
+
+# the longest reason kept for a field that could not be read
+MAX_REASON = 200
 
 ARTICLE_TYPES = frozenset(
     {
@@ -55,6 +59,8 @@ class Found:
     provenance: dict[str, str] = field(default_factory=dict)
     # every date offered, (field, signal, value) in page order: transforms.dates ranks and checks them
     dates: list[tuple[str, str, datetime]] = field(default_factory=list)
+    # field -> why a signal for it could not be read (the field is then left to the other signals)
+    failures: dict[str, str] = field(default_factory=dict)
 
     @property
     def not_article(self) -> bool:
@@ -69,23 +75,19 @@ class Found:
             setattr(self, name, value)
             self.provenance[name] = signal
 
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 or RFC 822 date into an aware UTC datetime (naive means UTC)."""
-    if not value:
-        return None
-    value = value.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    def offer(self, name: str, compute: Callable[..., Any], signal: str, *args: Any) -> None:
+        """``set`` the value ``compute(*args)`` returns; should reading it fail (a malformed page),
+        only this field of this signal is lost, and the reason is kept in ``failures``."""
         try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+            value = compute(*args)
+        except Exception as error:  # any fault of one field's markup costs that field only
+            self.fail(name, signal, error)
+            return
+        self.set(name, value, signal)
+
+    def fail(self, name: str, signal: str, error: BaseException) -> None:
+        """Record why ``name`` could not be read from ``signal`` (the first reason per field)."""
+        self.failures.setdefault(name, f"{signal}: {type(error).__name__}: {error}"[:MAX_REASON])
 
 
 def _clean(value: Any) -> str:
@@ -105,7 +107,7 @@ def _jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content() or "null")
-        except (json.JSONDecodeError, ValueError):
+        except (ValueError, RecursionError):  # malformed, or nested deeper than the parser goes
             continue
         stack = [data]
         while stack:
@@ -128,10 +130,15 @@ def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
     if isinstance(value, list):
         return [name for item in value for name in _names(item, by_id)]
     if isinstance(value, dict):
-        if "name" not in value and value.get("@id") in by_id:
-            value = by_id[value["@id"]]
+        ref = value.get("@id")
+        if "name" not in value and isinstance(ref, str) and ref in by_id:
+            value = by_id[ref]
         return [_clean(value.get("name"))] if value.get("name") else []
     return [_clean(value)] if isinstance(value, str) else []
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value else []
 
 
 def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
@@ -141,32 +148,20 @@ def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
         if not _types(obj) & ARTICLE_TYPES:
             continue
         found.is_article = True
-        found.set("title", _clean(obj.get("headline")), "json-ld:headline")
-        found.set("authors", _unique(_names(obj.get("author"), by_id)), "json-ld:author")
-        found.set(
-            "published_at",
-            parse_datetime(obj.get("datePublished")),
-            "json-ld:datePublished",
-        )
-        found.set(
-            "modified_at",
-            parse_datetime(obj.get("dateModified")),
-            "json-ld:dateModified",
-        )
-        section = obj.get("articleSection")
-        found.set(
-            "categories",
-            _unique(section if isinstance(section, list) else [section] if section else []),
-            "json-ld:articleSection",
-        )
-        keywords = obj.get("keywords")
-        if isinstance(keywords, str):
-            keywords = keywords.split(",")
-        found.set("tags", _unique(keywords or []), "json-ld:keywords")
-        found.set("description", _clean(obj.get("description")), "json-ld:description")
+        found.offer("title", lambda o: _clean(o.get("headline")), "json-ld:headline", obj)
+        found.offer("authors", lambda o: _unique(_names(o.get("author"), by_id)), "json-ld:author", obj)
+        found.offer("published_at", lambda o: parse_datetime(o.get("datePublished")), "json-ld:datePublished", obj)
+        found.offer("modified_at", lambda o: parse_datetime(o.get("dateModified")), "json-ld:dateModified", obj)
+        found.offer("categories", lambda o: _unique(_listed(o.get("articleSection"))), "json-ld:articleSection", obj)
+        found.offer("tags", lambda o: _unique(_keywords(o.get("keywords"))), "json-ld:keywords", obj)
+        found.offer("description", lambda o: _clean(o.get("description")), "json-ld:description", obj)
     for obj in objects:
         if "website" in _types(obj) or "organization" in _types(obj):
-            found.set("site_name", _clean(obj.get("name")), "json-ld:name")
+            found.offer("site_name", lambda o: _clean(o.get("name")), "json-ld:name", obj)
+
+
+def _keywords(value: Any) -> list[Any]:
+    return value.split(",") if isinstance(value, str) else _listed(value)
 
 
 def _meta(tree: lxml_html.HtmlElement) -> dict[str, list[str]]:
@@ -189,45 +184,31 @@ def _from_meta(tree: lxml_html.HtmlElement, found: Found, base_url: str) -> None
         found.is_article = True
     elif og_type:
         found.declared_type = og_type
-    found.set(
-        "published_at",
-        parse_datetime(first("article:published_time")),
-        "meta:article:published_time",
-    )
-    found.set(
-        "modified_at",
-        parse_datetime(first("article:modified_time")),
-        "meta:article:modified_time",
-    )
-    found.set(
-        "published_at",
-        parse_datetime(first("datepublished") or first("date")),
-        "meta:date",
-    )
-    found.set("modified_at", parse_datetime(first("og:updated_time")), "meta:og:updated_time")
-    found.set("site_name", _clean(first("og:site_name")), "meta:og:site_name")
-    found.set(
-        "description",
-        _clean(first("og:description") or first("description")),
-        "meta:description",
-    )
-    found.set("categories", _unique(meta.get("article:section", [])), "meta:article:section")
-    found.set("tags", _unique(meta.get("article:tag", [])), "meta:article:tag")
+    found.offer("published_at", lambda: parse_datetime(first("article:published_time")), "meta:article:published_time")
+    found.offer("modified_at", lambda: parse_datetime(first("article:modified_time")), "meta:article:modified_time")
+    found.offer("published_at", lambda: parse_datetime(first("datepublished") or first("date")), "meta:date")
+    found.offer("modified_at", lambda: parse_datetime(first("og:updated_time")), "meta:og:updated_time")
+    found.offer("site_name", lambda: _clean(first("og:site_name")), "meta:og:site_name")
+    found.offer("description", lambda: _clean(first("og:description") or first("description")), "meta:description")
+    found.offer("categories", lambda: _unique(meta.get("article:section", [])), "meta:article:section")
+    found.offer("tags", lambda: _unique(meta.get("article:tag", [])), "meta:article:tag")
     authors = [a for a in meta.get("author", []) + meta.get("article:author", []) if not a.startswith("http")]
-    found.set("authors", _unique(authors), "meta:author")
+    found.offer("authors", lambda: _unique(authors), "meta:author")
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     if canonical:
-        found.set("canonical_url", urljoin(base_url, canonical[0].strip()), "link:canonical")
-    found.set(
-        "canonical_url",
-        urljoin(base_url, first("og:url")) if first("og:url") else "",
-        "meta:og:url",
-    )
-    found.set("title", _clean(first("og:title")), "meta:og:title")
+        found.offer("canonical_url", lambda: urljoin(base_url, canonical[0].strip()), "link:canonical")
+    og_url = first("og:url")
+    found.offer("canonical_url", lambda: urljoin(base_url, og_url) if og_url else "", "meta:og:url")
+    found.offer("title", lambda: _clean(first("og:title")), "meta:og:title")
 
 
 def _rel_tokens(node: lxml_html.HtmlElement) -> set[str]:
     return set((node.get("rel") or "").lower().split())
+
+
+def _first(tree: lxml_html.HtmlElement, path: str) -> Any:
+    values = tree.xpath(path)
+    return values[0] if values else None
 
 
 def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
@@ -236,46 +217,42 @@ def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
         "//article//h1"
     )
     if headings:
-        found.set("title", _clean(headings[0].text_content()), "html:h1.entry-title")
-    published = tree.xpath('//time[contains(@class, "published") or contains(@class, "entry-date")]/@datetime')
-    found.set(
-        "published_at",
-        parse_datetime(published[0]) if published else None,
-        "html:time.published",
-    )
-    updated = tree.xpath('//time[contains(@class, "updated")]/@datetime')
-    found.set(
-        "modified_at",
-        parse_datetime(updated[0]) if updated else None,
-        "html:time.updated",
-    )
+        found.offer("title", lambda: _clean(headings[0].text_content()), "html:h1.entry-title")
+    published = '//time[contains(@class, "published") or contains(@class, "entry-date")]/@datetime'
+    found.offer("published_at", lambda: parse_datetime(_first(tree, published)), "html:time.published")
+    updated = '//time[contains(@class, "updated")]/@datetime'
+    found.offer("modified_at", lambda: parse_datetime(_first(tree, updated)), "html:time.updated")
     links = tree.xpath("//a[@rel]")
-    found.set(
-        "authors",
-        _unique(a.text_content() for a in links if "author" in _rel_tokens(a)),
-        "html:rel=author",
+    found.offer(
+        "authors", lambda: _unique(a.text_content() for a in links if "author" in _rel_tokens(a)), "html:rel=author"
     )
-    vcards = tree.xpath('//*[contains(@class, "author")]//*[contains(concat(" ", @class, " "), " fn ")]')
-    found.set("authors", _unique(v.text_content() for v in vcards), "html:vcard")
-    categories = [a.text_content() for a in links if {"category", "tag"} <= _rel_tokens(a)]
-    found.set("categories", _unique(categories), "html:rel=category")
-    tags = [a.text_content() for a in links if _rel_tokens(a) == {"tag"}]
-    found.set("tags", _unique(tags), "html:rel=tag")
+    vcards = '//*[contains(@class, "author")]//*[contains(concat(" ", @class, " "), " fn ")]'
+    found.offer("authors", lambda: _unique(v.text_content() for v in tree.xpath(vcards)), "html:vcard")
+    found.offer(
+        "categories",
+        lambda: _unique(a.text_content() for a in links if {"category", "tag"} <= _rel_tokens(a)),
+        "html:rel=category",
+    )
+    found.offer("tags", lambda: _unique(a.text_content() for a in links if _rel_tokens(a) == {"tag"}), "html:rel=tag")
     if tree.xpath('//article[contains(@class, "type-post")]'):
         found.is_article = True
 
 
-def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
-    """schema.org microdata: itemprop author (or its nested name) and the dates' datetime."""
+def _microdata_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
     names = []
     for node in tree.xpath('//*[@itemprop="author"]'):
         inner = node.xpath('.//*[@itemprop="name"]')
         target = inner[0] if inner else node
         names.append(target.get("content") or target.text_content())
-    found.set("authors", _unique(names), "microdata:author")
+    return _unique(names)
+
+
+def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
+    """schema.org microdata: itemprop author (or its nested name) and the dates' datetime."""
+    found.offer("authors", lambda: _microdata_authors(tree), "microdata:author")
     for name, prop in (("published_at", "datePublished"), ("modified_at", "dateModified")):
-        values = tree.xpath(f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content')
-        found.set(name, parse_datetime(values[0]) if values else None, f"microdata:{prop}")
+        path = f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content'
+        found.offer(name, lambda p: parse_datetime(_first(tree, p)), f"microdata:{prop}", path)
 
 
 def _wp_classes(tree: lxml_html.HtmlElement, found: Found) -> None:
@@ -285,8 +262,12 @@ def _wp_classes(tree: lxml_html.HtmlElement, found: Found) -> None:
         return
     tokens = posts[0].split()
     for name, prefix in (("categories", "category-"), ("tags", "tag-")):
-        slugs = [unquote(t[len(prefix) :]).replace("-", " ") for t in tokens if t.startswith(prefix)]
-        found.set(name, _unique(slugs), "html:wp-post-class")
+        found.offer(
+            name,
+            lambda p: _unique(unquote(t[len(p) :]).replace("-", " ") for t in tokens if t.startswith(p)),
+            "html:wp-post-class",
+            prefix,
+        )
 
 
 def _site_name_from_title(title: str, site_name: str | None) -> str:
@@ -298,19 +279,40 @@ def _site_name_from_title(title: str, site_name: str | None) -> str:
     return title
 
 
-def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
-    """Collect every structured metadata signal of a parsed page, best signal first."""
-    found = Found()
-    _from_jsonld(tree, found)
-    _from_markup(tree, found)
-    _from_microdata(tree, found)
-    _from_meta(tree, found, base_url)
-    _wp_classes(tree, found)
+def _title(tree: lxml_html.HtmlElement) -> str:
     titles = tree.xpath("//title")
-    if titles:
-        found.set("title", _clean(titles[0].text_content()), "html:title")
+    return _clean(titles[0].text_content()) if titles else ""
+
+
+def _page_language(tree: lxml_html.HtmlElement) -> str | None:
+    lang = tree.xpath("/html/@lang")
+    return str(lang[0]).split("-")[0].lower() if lang else None
+
+
+def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
+    """Collect every structured metadata signal of a parsed page, best signal first.
+
+    Never raises: a field whose markup cannot be read is left to the other signals (its
+    reason in ``failures``); should a whole family of signals fail (its shared lookups), the
+    others still count."""
+    found = Found()
+    families: list[tuple[str, Callable[[], None]]] = [
+        ("json-ld", lambda: _from_jsonld(tree, found)),
+        ("html", lambda: _from_markup(tree, found)),
+        ("microdata", lambda: _from_microdata(tree, found)),
+        ("meta", lambda: _from_meta(tree, found, base_url)),
+        ("html:wp-post-class", lambda: _wp_classes(tree, found)),
+    ]
+    for signal, collect in families:
+        try:
+            collect()
+        except Exception as error:  # e.g. a tree too deep for a lookup: the other families still count
+            found.fail(signal, signal, error)
+    found.offer("title", lambda: _title(tree), "html:title")
     if found.title:
         found.title = _site_name_from_title(found.title, found.site_name)
-    lang = tree.xpath("/html/@lang")
-    found.page_language = lang[0].split("-")[0].lower() if lang else None
+    try:
+        found.page_language = _page_language(tree)
+    except Exception as error:
+        found.fail("page_language", "html:lang", error)
     return found

@@ -64,9 +64,11 @@ class Hints:
     ``dates`` holds (field, signal, value) candidates, field ``published_at`` or ``modified_at``,
     e.g. ("modified_at", "sitemap:lastmod", ...). ``authors``/``categories``/``tags`` come from an
     authoritative record (the WordPress REST API) named by ``signal``; empty when unknown.
+    ``date_floor``: the source's earliest plausible date (``transforms.dates.FLOOR`` when None).
     """
 
     fetched_at: datetime | None = None
+    date_floor: datetime | None = None
     dates: tuple[tuple[str, str, datetime], ...] = ()
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
