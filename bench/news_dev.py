@@ -20,7 +20,7 @@ import trafilatura
 
 from bench.metadata_fields import FieldTally, Meta, compare, print_table, truth
 from bench.sets import Pages
-from bench.shingles import FullTextScore, PageMatch
+from bench.shingles import FullTextScore, PageMatch, shingles, tokens
 from transforms.extract import extract_article
 from transforms.records import Article
 
@@ -115,13 +115,37 @@ def print_worst(result: Run, count: int) -> None:
 
     ranked = sorted(result.pages, key=lambda page: f1(page[1][TRAWL]) - f1(page[1][NO_COMMENTS]))
     print(f"worst {count} pages for trawl relative to trafilatura without comments (page f1, P, R)")
-    for case, matches, _ in ranked[:count]:
+    for case, matches, outputs in ranked[:count]:
         ours, theirs = matches[TRAWL], matches[NO_COMMENTS]
         print(
             f"  {str(case['id'])[:12]} {case['language']} {case['url']}\n"
             f"    trawl {f1(ours):.3f} (P {ours.precision or 0:.3f} R {ours.recall or 0:.3f})"
             f"  trafilatura {f1(theirs):.3f} (P {theirs.precision or 0:.3f} R {theirs.recall or 0:.3f})"
         )
+        body, mine, other = str(case["articleBody"]), outputs[TRAWL], outputs[NO_COMMENTS]
+        lost = [line for line in _uncovered(body, mine) if line not in _uncovered(body, other)]
+        leaked = [line for line in _uncovered(mine, body) if line in _uncovered(mine, other)]
+        for label, found in (("lost (trafilatura has it)", lost), ("leaked (trafilatura has not)", leaked)):
+            if found:
+                print(f"    {label}: {len(found)} lines, e.g.")
+                for line in found[:3]:
+                    print(f"      {line[:110]!r}")
+
+
+def _uncovered(text: str, other: str) -> list[str]:
+    """The lines of ``text`` that ``other`` does not hold (under half of their shingles in it; a
+    line of 1-3 tokens: its tokens not in a row in it)."""
+    present, run = set(shingles(other)), f" {' '.join(tokens(other))} "
+    out = []
+    for line in text.splitlines():
+        words, own = tokens(line), shingles(line)
+        if len(words) < 4:
+            missing = bool(words) and f" {' '.join(words)} " not in run
+        else:
+            missing = sum(n for s, n in own.items() if s in present) < sum(own.values()) / 2
+        if missing:
+            out.append(line)
+    return out
 
 
 def _trawl_meta(html: bytes, url: str) -> Meta:
