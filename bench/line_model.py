@@ -201,8 +201,10 @@ def cross_validate(cands: list[Candidate], target: str, fit_on: tuple[str, ...],
     row = "".join(f"{s.figures()['f1']:>{w}.4f}" for s, w in zip(pooled, (13, 17, 17), strict=True))
     print(f"{'all':>6}{len(pages):>7}{len(groups):>8}{row}")
     for name, s in zip(("trafilatura defaults", "trawl, no model", "trawl, held out"), pooled, strict=True):
-        f = s.figures()
-        print(f"  {name:22} precision {f['precision']:.4f}  recall {f['recall']:.4f}  f1 {f['f1']:.4f}")
+        figures = s.figures()
+        print(
+            f"  {name:22} precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  f1 {figures['f1']:.4f}"
+        )
     stored = score(pages, lambda c: c.text(WEIGHTS)).figures()
     note = "in-sample" if target in FITTED_ON else f"not fitted on {target}"
     print(

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import trafilatura
+from trafilatura.settings import Document
 
 from bench.metadata_fields import FieldTally, Meta, compare, print_table, truth
 from bench.sets import Pages
@@ -163,7 +164,7 @@ def _trafilatura_meta(html: bytes, url: str) -> Meta:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     except Exception:
         return Meta()
-    if doc is None:
+    if not isinstance(doc, Document):
         return Meta()
     authors = tuple(a.strip() for a in (doc.author or "").split(";") if a.strip())
     try:

@@ -67,13 +67,13 @@ def load_extraction_dev(root: Path, limit: int | None) -> Pages:
         by_digest[hashlib.sha256(raw).hexdigest()] = raw
     pages = []
     for case in json.loads((bench / "cases.json").read_text())[:limit]:
-        raw = by_digest.get(str(case["sha256"]))
-        if raw is None:
+        page = by_digest.get(str(case["sha256"]))
+        if page is None:
             raise SystemExit(f"extraction-dev: page missing for case {case['id']} ({case['file']})")
         case["set"] = "extraction-dev"
         # one site per host (a page without URL is a site of its own)
         case["group"] = host(case.get("url")) or f"no-url:{case['id']}"
-        pages.append((case, raw))
+        pages.append((case, page))
     return pages
 
 
