@@ -71,6 +71,7 @@ def crawl(tmp: Path, home: str, **job: Any) -> tuple[int, list[dict[str, Any]], 
         "feeds": [],
         "sitemaps": [home + "sitemap.xml"],
         "timeout": 10,
+        "allow_private_addresses": True,  # the test site is on loopback
         **job,
     }
     path = tmp / "job.json"
