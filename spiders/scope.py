@@ -23,7 +23,7 @@ import ipaddress
 import logging
 import socket
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -154,7 +154,13 @@ class ScopeMiddleware:
             raise self._refuse(request, refusal)
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        """The address the answer came from, checked again: DNS may have changed since."""
+        """The address the answer came from, checked again (DNS may have changed since), and a redirect
+        that RedirectMiddleware left unfollowed because of its scheme (file:, ftp:, data:) named as refused."""
+        location = response.headers.get("Location") if 300 <= response.status < 400 else None
+        if location:
+            target = urljoin(response.url, location.decode("latin-1"))
+            if urlsplit(target).scheme not in SCHEMES:
+                raise self._refuse(request, OutOfScope("scheme", f"redirect to {target} refused: {response.url}"))
         ip = getattr(response, "ip_address", None)
         if ip is not None:
             why = address_refusal(ipaddress.ip_address(str(ip)), self.allow_private)
