@@ -125,6 +125,24 @@ def test_a_retry_after_beyond_the_cap_leaves_the_host_for_a_later_run(serve: Any
     assert "3600" in stats["trawl/deferred"]
 
 
+def test_the_waits_of_a_run_are_capped_together(serve: Any, tmp_path: Path) -> None:
+    # four pages each asking for 2 s: uncapped they would wait 8 s one after another
+    busy: Answer = (503, {"Retry-After": "2"}, b"down")
+    script = Script({f"/p{i}/": [busy, OK] for i in range(4)})
+    code, rows, stats, elapsed = crawl(tmp_path, serve(script), max_wait_per_run=3, retries=1)
+    assert code == 0 and elapsed < 20
+    assert stats["trawl/backoff/over_budget"] == 1 and "past 3 s" in stats["trawl/deferred"]
+    assert stats["trawl/backoff/milliseconds"] <= 3000
+    answered = [r for r in rows if r["role"] == "article" and r["status"] == 200]
+    assert len(answered) <= 2  # the rest waits for the next run
+    assert (
+        len(answered)
+        + sum(1 for r in rows if (r["error"] or "").startswith("HostPaused"))
+        + sum(1 for r in rows if r["role"] == "article" and r["status"] == 503)
+        == 4
+    )
+
+
 def test_backoff_grows_and_is_capped(serve: Any, tmp_path: Path) -> None:
     script = Script({"/x/": [(503, {}, b"down")]})
     code, rows, _, _ = crawl(tmp_path, serve(script), retries=4, backoff_base=0.3, backoff_max=0.5)
