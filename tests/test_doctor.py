@@ -88,6 +88,7 @@ def test_doctor_is_under_the_crawls_caps(tmp_path: Path) -> None:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+    gzip_bomb()  # compressed once, before the doctor's read timeout starts
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
