@@ -30,26 +30,27 @@ def main() -> int:
         prefect_test_harness(server_startup_timeout=120),
         fault_night(Path(tmp)) as night,
     ):
-        if True:
-            width = max(len(f.name) for f in FAULTS)
-            print(f"{'fault':<{width}}  outcome (as recorded)")
-            for fault in FAULTS:
-                print(f"{fault.name:<{width}}  {night.outcome(fault_url(night.servers, fault.name))}")
-            s = night.servers
-            statuses = "; ".join(f"{k} {v}" for k, v in sorted(night.statuses().items()))
-            print()
-            print(f"run: {night.seconds:.0f} s, flow run {night.state}")
-            print(f"sources: {statuses}")
-            print(f"crashes: {1 if night.crash else 0}" + (f" ({night.crash})" if night.crash else ""))
-            lost = night.lost()
-            print(f"good documents: {len(night.good_urls()) - len(lost)} of {len(night.good_urls())} landed; lost: {len(lost)}")
-            for url in lost:
-                print(f"  lost: {url} ({night.outcome(url)})")
-            print(f"out-of-scope requests: other port {s.offsite_hits.total()}, 127.0.0.2 {s.private_hits.total()}")
-            print(f"calendar trap: {s.trap_hits.count('/page/')} listing pages requested")
-            print("peak RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(night.rss.peaks.items())))
-            print(f"peak RSS of any child process (getrusage): {night.rss.children_bound:.0f} MB")
-            return 1 if night.crash or lost else 0
+        width = max(len(f.name) for f in FAULTS)
+        print(f"{'fault':<{width}}  outcome (as recorded)")
+        for fault in FAULTS:
+            print(f"{fault.name:<{width}}  {night.outcome(fault_url(night.servers, fault.name))}")
+        s = night.servers
+        statuses = "; ".join(f"{k} {v}" for k, v in sorted(night.statuses().items()))
+        print()
+        print(f"run: {night.seconds:.0f} s, flow run {night.state}")
+        print(f"sources: {statuses}")
+        print(f"crashes: {1 if night.crash else 0}" + (f" ({night.crash})" if night.crash else ""))
+        lost = night.lost()
+        print(
+            f"good documents: {len(night.good_urls()) - len(lost)} of {len(night.good_urls())} landed; lost: {len(lost)}"
+        )
+        for url in lost:
+            print(f"  lost: {url} ({night.outcome(url)})")
+        print(f"out-of-scope requests: other port {s.offsite_hits.total()}, 127.0.0.2 {s.private_hits.total()}")
+        print(f"calendar trap: {s.trap_hits.count('/page/')} listing pages requested")
+        print("peak RSS (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(night.rss.peaks.items())))
+        print(f"peak RSS of any child process (getrusage): {night.rss.children_bound:.0f} MB")
+        return 1 if night.crash or lost else 0
 
 
 if __name__ == "__main__":
