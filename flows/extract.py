@@ -11,6 +11,7 @@ parser (a ``too_large`` discard): parse memory grows with the page, and no artic
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -74,9 +75,18 @@ def extract_page(ref: PageRef) -> dict[str, Any]:
     return to_dict(result)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: exit when the process that started the pool is gone (killed, not
-    shut down), so that no orphaned worker keeps parsing after its run died."""
+WARM_UP_PAGE = (
+    b"<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+    + b"<p>A short paragraph that loads the models a first page would otherwise pay for.</p>" * 4
+    + b"</article></body></html>"
+)
+
+
+def _start_worker(parent: int) -> None:
+    """Worker initializer: exit when the process that started the pool is gone (killed, not shut
+    down), so that no orphaned worker keeps parsing after its run died; and load what the first
+    page would otherwise load inside its timeout (language and date models: seconds on a busy
+    machine), so that a replaced worker's first page is not killed for the worker's warm-up."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -84,6 +94,8 @@ def _exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    with contextlib.suppress(Exception):  # a warm-up only: a real page will say what is wrong
+        extract_article(WARM_UP_PAGE, "http://warm-up.invalid/")
 
 
 # discovery hints of the manifest -> (field, signal) of the date they give
@@ -165,7 +177,7 @@ def _results(refs: list[PageRef], workers: int, timeout: float) -> Iterator[dict
     pool = ProcessPool(
         max_workers=max(1, min(workers, len(refs))),
         max_tasks=PAGES_PER_WORKER,
-        initializer=_exit_with_parent,
+        initializer=_start_worker,
         initargs=(os.getpid(),),
         context=get_context("spawn"),  # never fork the flow's threads and sockets
     )
