@@ -50,6 +50,8 @@ def write_job(source: Source, out_dir: Path, run_id: str, frontier: dict[str, An
         "backoff_max": source.crawl.backoff_max,
         "max_retry_after": source.crawl.max_retry_after,
         "block_after": source.crawl.block_after,
+        "max_wait_per_run": source.crawl.max_wait_per_run,
+        "allow_private_addresses": source.crawl.allow_private_addresses,
         **(frontier or {}),
     }
     path = out_dir / "job.json"

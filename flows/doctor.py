@@ -3,11 +3,22 @@
 Reports robots.txt (whether the home page may be fetched, its Crawl-delay and sitemaps), the
 WordPress REST API, sitemaps, feeds, extracts a few sample articles, and prints a sources
 entry ready for ``sources.toml``. Uses httpx, one request at a time, with trawl's User-Agent.
+
+Under the crawl's caps (``Fetcher``): every request, redirects included (followed one hop at a
+time, at most ``MAX_REDIRECTS``), passes the crawl's scope and address checks
+(``spiders.scope``); a body is read in chunks and dropped once it passes ``MAX_BYTES``
+*decoded* (so a gzip bomb stops at the cap, not at its inflated size) or takes longer than
+``PAGE_DEADLINE_S`` (a server that drips a byte a second never trips a read timeout).
+Loopback and private addresses are allowed only when the site itself is on one (then the
+proposed entry opts in with ``allow_private_addresses``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
@@ -27,12 +38,16 @@ from spiders.discovery import (
     parse_feed,
     parse_sitemap,
 )
+from spiders.scope import Address, address_refusal, allowed_ports, scope_refusal
 from spiders.site import API_PROBE, FEED_PROBE, SITEMAP_PROBES
 from transforms.extract import extract_article
 from transforms.records import Article, Hints
 
 SAMPLES = 3
 MAX_SITEMAPS = 5
+MAX_BYTES = 64 * 1024 * 1024  # the crawl's DOWNLOAD_MAXSIZE
+MAX_REDIRECTS = 10  # the crawl's REDIRECT_MAX_TIMES
+PAGE_DEADLINE_S = 120.0
 
 
 @dataclass
@@ -58,6 +73,80 @@ class Diagnosis:
     rest_posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     samples: list[tuple[str, Article | str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    private: bool = False  # the site is on a loopback/private address
+
+
+def _addresses(host: str) -> list[Address]:
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return []
+    return [ipaddress.ip_address(str(i[4][0]).split("%", 1)[0]) for i in infos]
+
+
+def on_private_address(url: str) -> bool:
+    """True when the site's host resolves to loopback/private addresses only (a demo, an intranet)."""
+    found = _addresses((urlsplit(url).hostname or "").lower())
+    return bool(found) and all(
+        address_refusal(a, False) is not None and address_refusal(a, True) is None for a in found
+    )
+
+
+class Fetcher:
+    """GET under the crawl's caps: scope and address checks on every hop, bounded size, time and redirects."""
+
+    def __init__(self, client: httpx.Client, d: Diagnosis) -> None:
+        host = (urlsplit(d.url).hostname or "").lower()
+        self.client, self.d = client, d
+        self.domains = (host.removeprefix("www."),)
+        self.ports = allowed_ports(d.url)
+
+    def _refusal(self, url: str) -> str | None:
+        out = scope_refusal(url, self.domains, self.ports)
+        if out is not None:
+            return str(out)
+        host = (urlsplit(url).hostname or "").lower()
+        why = [f"{a} is {r}" for a in _addresses(host) if (r := address_refusal(a, self.d.private))]
+        return f"address refused: {'; '.join(why)}: {url}" if why else None
+
+    def _note(self, text: str) -> None:
+        if text not in self.d.notes:
+            self.d.notes.append(text)
+
+    def get(self, url: str) -> httpx.Response | None:
+        for _ in range(MAX_REDIRECTS + 1):
+            refusal = self._refusal(url)
+            if refusal is not None:
+                self._note(f"refused {refusal}")
+                return None
+            resp = self._read(url)
+            if resp is None or not resp.is_redirect or "location" not in resp.headers:
+                return resp
+            url = urljoin(str(resp.url), resp.headers["location"])
+        self._note(f"more than {MAX_REDIRECTS} redirects: {url}")
+        return None
+
+    def _read(self, url: str) -> httpx.Response | None:
+        deadline = time.monotonic() + PAGE_DEADLINE_S
+        with self.client.stream("GET", url, follow_redirects=False) as resp:
+            body, size = [], 0
+            for chunk in resp.iter_bytes():  # decoded: the cap counts inflated bytes
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    self._note(f"body over {MAX_BYTES} bytes (decoded), dropped: {url}")
+                    return None
+                if time.monotonic() > deadline:
+                    self._note(f"body took over {PAGE_DEADLINE_S:g} s, dropped: {url}")
+                    return None
+                body.append(chunk)
+        headers = [
+            (k, v) for k, v in resp.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")
+        ]
+        return httpx.Response(resp.status_code, headers=headers, content=b"".join(body), request=resp.request)
 
 
 def source_key(url: str) -> str:
@@ -68,14 +157,14 @@ def source_key(url: str) -> str:
     return (key if key[:1].isalpha() else f"site_{key}")[:64]
 
 
-def _get(client: httpx.Client, url: str) -> httpx.Response | None:
+def _get(client: Fetcher, url: str) -> httpx.Response | None:
     try:
         return client.get(url)
     except httpx.HTTPError:
         return None
 
 
-def _robots(client: httpx.Client, d: Diagnosis) -> None:
+def _robots(client: Fetcher, d: Diagnosis) -> None:
     resp = _get(client, urljoin(d.url, "/robots.txt"))
     d.robots_status = resp.status_code if resp is not None else None
     if resp is None or resp.status_code != 200:
@@ -87,7 +176,7 @@ def _robots(client: httpx.Client, d: Diagnosis) -> None:
     d.robots_sitemaps = list(parser.sitemaps)
 
 
-def _home(client: httpx.Client, d: Diagnosis) -> str:
+def _home(client: Fetcher, d: Diagnosis) -> str:
     resp = _get(client, d.url)
     d.home_status = resp.status_code if resp is not None else None
     if resp is None or resp.status_code != 200:
@@ -106,7 +195,7 @@ def _home(client: httpx.Client, d: Diagnosis) -> str:
     return html
 
 
-def _rest(client: httpx.Client, d: Diagnosis) -> None:
+def _rest(client: Fetcher, d: Diagnosis) -> None:
     if d.rest_root is None:
         probe = _get(client, urljoin(d.url, API_PROBE))
         if probe is None or probe.status_code != 200 or not rest.is_api_index(probe.content):
@@ -133,7 +222,7 @@ def _rest(client: httpx.Client, d: Diagnosis) -> None:
         d.rest_posts[post.link] = rest.resolve(post, names)
 
 
-def _sitemaps(client: httpx.Client, d: Diagnosis) -> None:
+def _sitemaps(client: Fetcher, d: Diagnosis) -> None:
     todo = list(d.robots_sitemaps)
     for probe in [] if todo else SITEMAP_PROBES:
         resp = _get(client, urljoin(d.url, probe))
@@ -161,7 +250,7 @@ def _sitemaps(client: httpx.Client, d: Diagnosis) -> None:
         d.candidates += fresh[: SAMPLES - len(d.candidates)]
 
 
-def _feeds(client: httpx.Client, d: Diagnosis) -> None:
+def _feeds(client: Fetcher, d: Diagnosis) -> None:
     feeds = d.feeds or [urljoin(d.url, FEED_PROBE)]
     d.feeds = []
     for url in feeds[:2]:
@@ -177,7 +266,7 @@ def _feeds(client: httpx.Client, d: Diagnosis) -> None:
             d.candidates += [e.link for e in entries if e.link not in d.candidates][: SAMPLES - len(d.candidates)]
 
 
-def _samples(client: httpx.Client, d: Diagnosis) -> None:
+def _samples(client: Fetcher, d: Diagnosis) -> None:
     for url in d.candidates[:SAMPLES]:
         resp = _get(client, url)
         if resp is None or resp.status_code != 200:
@@ -204,14 +293,16 @@ def _samples(client: httpx.Client, d: Diagnosis) -> None:
 def diagnose(url: str, client: httpx.Client) -> Diagnosis:
     """Look at a site: robots.txt, home page, REST API, sitemaps, feeds, and a few sample articles."""
     d = Diagnosis(url=clean_url(url) or url)
-    _robots(client, d)
-    _home(client, d)
+    d.private = on_private_address(d.url)
+    fetcher = Fetcher(client, d)
+    _robots(fetcher, d)
+    _home(fetcher, d)
     if not d.home_allowed:
         d.notes.append("robots.txt disallows the home page for trawl's User-Agent")
-    _rest(client, d)
-    _sitemaps(client, d)
-    _feeds(client, d)
-    _samples(client, d)
+    _rest(fetcher, d)
+    _sitemaps(fetcher, d)
+    _feeds(fetcher, d)
+    _samples(fetcher, d)
     return d
 
 
@@ -232,8 +323,15 @@ def sources_entry(d: Diagnosis, key: str | None = None) -> str:
         lines.append(f"name = {_toml(d.name)}")
     if d.language:
         lines.append(f"language = {_toml(d.language)}")
+    crawl = []
     if d.crawl_delay and d.crawl_delay > 1.0:
-        lines.append(f"crawl = {{ download_delay = {d.crawl_delay:g} }}  # robots.txt Crawl-delay")
+        crawl.append(f"download_delay = {d.crawl_delay:g}")  # robots.txt Crawl-delay
+    if d.private:
+        crawl.append("allow_private_addresses = true")
+    if crawl:
+        why = ["robots.txt Crawl-delay"] if d.crawl_delay and d.crawl_delay > 1.0 else []
+        why += ["the site is on a loopback/private address"] if d.private else []
+        lines.append(f"crawl = {{ {', '.join(crawl)} }}  # {'; '.join(why)}")
     return "\n".join(lines) + "\n"
 
 

@@ -2,20 +2,31 @@
 
 Reads pages back from the WARC archive (never from the network) and writes the results
 to ``extracted.jsonl`` beside it; tasks pass that path on, never the HTML.
+
+The timeout is enforced from outside: lxml's C parser ignores signals, so a page that
+holds a worker past its time gets the worker killed (pebble's ProcessPool) and replaced,
+and is recorded as a ``timeout`` discard. Pages over ``MAX_PAGE_BYTES`` never reach the
+parser (a ``too_large`` discard): parse memory grows with the page, and no article is that big.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import signal
+import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
 
 from spiders.archive import iter_manifest, read_record
 from spiders.discovery import canonical_url, parse_datetime
@@ -25,9 +36,13 @@ from transforms.extract import extract_article
 from transforms.records import Article, Discard, Hints
 from transforms.serialize import from_dict, to_dict
 
-PAGE_TIMEOUT_S = 30
-# pages a worker takes at a time
-CHUNK = 8
+PAGE_TIMEOUT_S = 30.0
+# a page's HTML handed to the parser at most (a 60 MB page took 87 s and 728 MB to parse)
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+# a worker is restarted after this many pages, so that no parser leak accumulates over a night
+PAGES_PER_WORKER = 200
+# how often a worker checks that the process that started it is still alive
+PARENT_POLL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -40,32 +55,49 @@ class PageRef:
     warc_offset: int
     content_type: str | None
     hints: Hints | None = None
+    size: int | None = None  # body bytes, as the manifest recorded them
 
 
-class _Timeout(Exception):
-    pass
+def _too_large(ref: PageRef, size: int) -> Discard:
+    return Discard(ref.url, "too_large", f"{size} bytes of HTML, over the {MAX_PAGE_BYTES} byte limit")
 
 
-def _alarm(signum: int, frame: Any) -> None:
-    raise _Timeout
-
-
-def extract_page(ref: PageRef, timeout: int = PAGE_TIMEOUT_S) -> dict[str, Any]:
-    """Read one page from the archive and extract it; a timeout or a crash becomes a Discard."""
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(timeout)
+def extract_page(ref: PageRef) -> dict[str, Any]:
+    """Read one page from the archive and extract it; a crash becomes a Discard (the timeout is the pool's)."""
     try:
         headers, body, _, _ = read_record(Path(ref.out_dir), ref.warc_file, ref.warc_offset)
         content_type = ref.content_type or headers.get("Content-Type") or headers.get("content-type")
-        result: Article | Discard = extract_article(body, ref.url, content_type=content_type, hints=ref.hints)
-    except _Timeout:
-        result = Discard(ref.url, "timeout", f"extraction took over {timeout} s")
+        result: Article | Discard = (
+            _too_large(ref, len(body))
+            if len(body) > MAX_PAGE_BYTES
+            else extract_article(body, ref.url, content_type=content_type, hints=ref.hints)
+        )
     except Exception as error:  # a malformed page is data, not a crash of the batch
         result = Discard(ref.url, "extraction_error", f"{type(error).__name__}: {error}"[:300])
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
     return to_dict(result)
+
+
+WARM_UP_PAGE = (
+    b"<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+    + b"<p>A short paragraph that loads the models a first page would otherwise pay for.</p>" * 4
+    + b"</article></body></html>"
+)
+
+
+def _start_worker(parent: int) -> None:
+    """Worker initializer: exit when the process that started the pool is gone (killed, not shut
+    down), so that no orphaned worker keeps parsing after its run died; and load what the first
+    page would otherwise load inside its timeout (language and date models: seconds on a busy
+    machine), so that a replaced worker's first page is not killed for the worker's warm-up."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    with contextlib.suppress(Exception):  # a warm-up only: a real page will say what is wrong
+        extract_article(WARM_UP_PAGE, "http://warm-up.invalid/")
 
 
 # discovery hints of the manifest -> (field, signal) of the date they give
@@ -101,7 +133,7 @@ def page_hints(row: dict[str, Any], record: dict[str, Any] | None, date_floor: d
             dates.append((HINT_FIELDS[name], name, parsed))
     return Hints(
         fetched_at=parse_datetime(row.get("fetched_at")),
-        date_floor=datetime.combine(date_floor, time(), UTC) if date_floor else None,
+        date_floor=datetime.combine(date_floor, clock(), UTC) if date_floor else None,
         dates=tuple(dates),
         authors=tuple(record.get("authors") or ()) if record else (),
         categories=tuple(record.get("categories") or ()) if record else (),
@@ -125,18 +157,45 @@ def article_refs(out_dir: Path, date_floor: date | None = None) -> list[PageRef]
                 int(row["warc_offset"]),
                 row.get("content_type"),
                 page_hints(row, record, date_floor),
+                row.get("bytes"),
             )
     return [refs[url] for url in sorted(refs)]
 
 
-def _results(refs: list[PageRef], workers: int) -> Iterator[dict[str, Any]]:
-    """Always in worker processes: their main thread can arm SIGALRM for the page timeout
-    (Prefect runs tasks in threads, where signals cannot be used)."""
+def _outcome(ref: PageRef, future: Future[dict[str, Any]], timeout: float) -> dict[str, Any]:
+    """A page's result, or the Discard that says why the worker gave none."""
+    try:
+        return future.result()
+    except FutureTimeout:
+        return to_dict(Discard(ref.url, "timeout", f"extraction took over {timeout:g} s; the worker was killed"))
+    except ProcessExpired as error:  # the worker died (out of memory, a crash in C code)
+        return to_dict(Discard(ref.url, "extraction_error", f"worker died: {error}"[:300]))
+    except Exception as error:
+        return to_dict(Discard(ref.url, "extraction_error", f"{type(error).__name__}: {error}"[:300]))
+
+
+def _results(refs: list[PageRef], workers: int, timeout: float) -> Iterator[dict[str, Any]]:
+    """In killable worker processes, one page per task, in the order of ``refs``."""
     if not refs:
         return
-    workers = max(1, min(workers, -(-len(refs) // CHUNK)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield from pool.map(extract_page, refs, chunksize=CHUNK)
+    pool = ProcessPool(
+        max_workers=max(1, min(workers, len(refs))),
+        max_tasks=PAGES_PER_WORKER,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+        context=get_context("spawn"),  # never fork the flow's threads and sockets
+    )
+    try:
+        futures = [
+            None if (ref.size or 0) > MAX_PAGE_BYTES else pool.schedule(extract_page, (ref,), timeout=timeout)
+            for ref in refs
+        ]
+        for ref, future in zip(refs, futures, strict=True):
+            yield to_dict(_too_large(ref, ref.size or 0)) if future is None else _outcome(ref, future, timeout)
+        pool.close()
+    finally:
+        pool.stop()
+        pool.join()
 
 
 def _up_to_date(target: Path, out_dir: Path) -> bool:
@@ -155,12 +214,15 @@ def extract_crawl(out_dir: Path, workers: int | None = None, date_floor: date | 
     return extract_pages(article_refs(out_dir, date_floor), target, workers)
 
 
-def extract_pages(refs: list[PageRef], target: Path, workers: int | None = None) -> Path:
-    """Extract archived pages (of any crawls) into ``target``, a JSON-lines file rewritten whole."""
+def extract_pages(
+    refs: list[PageRef], target: Path, workers: int | None = None, timeout: float = PAGE_TIMEOUT_S
+) -> Path:
+    """Extract archived pages (of any crawls) into ``target``, a JSON-lines file rewritten whole;
+    a page taking over ``timeout`` seconds is a ``timeout`` discard."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".jsonl.part")
     with partial.open("w", encoding="utf-8") as handle:
-        for row in _results(refs, workers or os.cpu_count() or 1):
+        for row in _results(refs, workers or os.cpu_count() or 1, timeout):
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     partial.replace(target)
     return target

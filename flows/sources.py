@@ -122,6 +122,8 @@ class Crawl(Strict):
     backoff_max: StrictFloat = Field(default=120.0, ge=0)
     max_retry_after: StrictFloat = Field(default=600.0, ge=0)  # a longer Retry-After leaves the site for the next run
     block_after: StrictInt = Field(default=3, ge=1)  # this many 403s in a row: the source is reported blocked
+    max_wait_per_run: StrictFloat = Field(default=900.0, ge=0, le=86400)  # all retry pauses of a run together
+    allow_private_addresses: StrictBool = False  # a site on loopback/private addresses (demo, tests, intranet)
 
 
 class Revisit(Strict):

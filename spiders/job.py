@@ -60,7 +60,9 @@ class CrawlJob:
     backoff_base: float = 1.0
     backoff_max: float = 120.0
     max_retry_after: float = 600.0
+    max_wait_per_run: float = 900.0  # all retry pauses of this crawl together; then the rest waits for the next run
     block_after: int = 3
+    allow_private_addresses: bool = False  # loopback/private addresses may be crawled (demo, tests, intranet)
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -74,8 +76,10 @@ class CrawlJob:
             raise ValueError("job.max_pages and job.max_archive_depth must be >= 0")
         if self.retries < 0 or self.block_after < 1:
             raise ValueError("job.retries must be >= 0 and job.block_after >= 1")
-        if min(self.backoff_base, self.backoff_max, self.max_retry_after) < 0:
-            raise ValueError("job.backoff_base, job.backoff_max and job.max_retry_after must be >= 0")
+        if min(self.backoff_base, self.backoff_max, self.max_retry_after, self.max_wait_per_run) < 0:
+            raise ValueError(
+                "job.backoff_base, job.backoff_max, job.max_retry_after and job.max_wait_per_run must be >= 0"
+            )
         from spiders.discovery import parse_datetime
 
         for name in ("since", "rest_since"):

@@ -9,7 +9,10 @@ request is queued past this middleware).
 
 A ``Retry-After`` over ``TRAWL_MAX_RETRY_AFTER`` means "not in this run": the answer is kept,
 and nothing more is sent to that host in this crawl (``HostPaused``); the frontier retries
-those pages in a later run. After ``TRAWL_BLOCK_AFTER`` 403 answers in a row from a host, the
+those pages in a later run. So do all pauses of a crawl together: once they would add up to
+over ``TRAWL_MAX_WAIT_PER_RUN`` seconds, the host that needs one more pause is left for a later
+run the same way (a crawl is one source's part of a run, so this caps the wait per host and per
+run; four 20 s waits no longer run one after another past the budget). After ``TRAWL_BLOCK_AFTER`` 403 answers in a row from a host, the
 crawl is blocked: nothing more is sent to it, the spider closes with reason ``blocked`` and
 the run reports the source as blocked instead of hammering it.
 """
@@ -80,6 +83,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("TRAWL_BACKOFF_MAX", 120.0)
         self.max_retry_after = settings.getfloat("TRAWL_MAX_RETRY_AFTER", 600.0)
         self.block_after = settings.getint("TRAWL_BLOCK_AFTER", 3)
+        self.max_wait = settings.getfloat("TRAWL_MAX_WAIT_PER_RUN", 900.0)
+        self._waited = 0.0  # seconds of pauses granted in this crawl
         self._resume_at: dict[str, float] = {}
         self._forbidden: dict[str, int] = {}
         self._stopped: dict[str, str] = {}  # host -> why nothing more is sent to it
@@ -91,6 +96,26 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def _stat(self, key: str, value: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, value)
+
+    def _defer(self, host: str, message: str) -> None:
+        """Nothing more to this host in this crawl: its pages stay due for a later run."""
+        logger.warning("%s", message)
+        self._stopped.setdefault(host, message)
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(DEFERRED_STAT, message)
+
+    def _over_budget(self, host: str, seconds: float) -> bool:
+        """True (and the host deferred) when this pause would take the crawl's waits past the budget."""
+        if self._waited + seconds <= self.max_wait:
+            self._waited += seconds
+            return False
+        self._stat("trawl/backoff/over_budget")
+        self._defer(
+            host,
+            f"{host}: another {seconds:.0f} s pause would take this run's waits past {self.max_wait:.0f} s "
+            f"({self._waited:.0f} s waited): left for a later run",
+        )
+        return True
 
     def _pause(self, host: str, seconds: float) -> None:
         self._resume_at[host] = max(self._resume_at.get(host, 0.0), monotonic() + seconds)
@@ -117,18 +142,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
             wait = retry_after_seconds(header.decode("latin-1") if header else None, datetime.now(UTC))
             if wait is not None and wait > self.max_retry_after:
                 self._stat("trawl/retry_after/too_long")
-                message = f"{host} asked to retry after {wait:.0f} s (over {self.max_retry_after:.0f} s): left for a later run"
-                logger.warning("%s", message)
-                self._stopped.setdefault(host, message)
-                if self.crawler.stats is not None:
-                    self.crawler.stats.set_value(DEFERRED_STAT, message)
+                self._defer(
+                    host,
+                    f"{host} asked to retry after {wait:.0f} s (over {self.max_retry_after:.0f} s): left for a later run",
+                )
                 return response
             if wait is not None:
                 self._stat("trawl/retry_after/honoured")
         if wait is None:
             wait = backoff_seconds(attempt, self.base, self.cap)
         retry = self._retry(request, response_status_message(response.status))
-        if retry is None:
+        if retry is None or self._over_budget(host, wait):
             return response
         self._pause(host, wait)
         return retry
@@ -138,7 +162,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return None
         retry = super().process_exception(request, exception)
         if isinstance(retry, Request):
-            self._pause(_host(request), backoff_seconds(int(request.meta.get("retry_times", 0)), self.base, self.cap))
+            host, wait = _host(request), backoff_seconds(int(request.meta.get("retry_times", 0)), self.base, self.cap)
+            if self._over_budget(host, wait):
+                return None
+            self._pause(host, wait)
             return retry
         return None
 

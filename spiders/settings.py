@@ -36,23 +36,33 @@ def build_settings(job: CrawlJob) -> dict[str, Any]:
         "TRAWL_BACKOFF_BASE": job.backoff_base,
         "TRAWL_BACKOFF_MAX": job.backoff_max,
         "TRAWL_MAX_RETRY_AFTER": job.max_retry_after,
+        "TRAWL_MAX_WAIT_PER_RUN": job.max_wait_per_run,
         "TRAWL_BLOCK_AFTER": job.block_after,
         # 304/4xx/5xx reach the spider (after RetryMiddleware retried 429/5xx); redirects are still
         # followed: RedirectMiddleware only looks at the handle_httpstatus_* request meta keys.
         "HTTPERROR_ALLOW_ALL": True,
+        # redirects and meta refreshes share this count: a loop of either ends after 10 hops
         "REDIRECT_MAX_TIMES": 10,
         "DEPTH_LIMIT": 0,
+        # on the wire and, HttpCompressionMiddleware checks it too, once decompressed: a gzip bomb stops here
         "DOWNLOAD_MAXSIZE": 64 * 1024 * 1024,
         "DOWNLOAD_WARNSIZE": 16 * 1024 * 1024,
         "DOWNLOADER_MIDDLEWARES": {
             # outermost: sees final responses/errors of every request, robots.txt included
             "spiders.warc.WarcRecorder": 10,
+            # every request, retried and redirected ones included: scheme, host, port and address
+            "spiders.scope.ScopeMiddleware": 20,
             # Scrapy's retries with a pause before each (Retry-After, capped backoff), and a stop on 403s
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "spiders.politeness.BackoffRetryMiddleware": 550,
             # between RedirectMiddleware (600) and HttpCompressionMiddleware (590)
             "spiders.warc.OriginalHeadersMiddleware": 595,
+            # just outside HttpCompressionMiddleware too: a cut gzip body is refused, never decoded as a page
+            "spiders.integrity.TruncatedBodyMiddleware": 596,
         },
+        "TRAWL_HOME_URL": job.home_url,
+        "TRAWL_DOMAINS": list(job.domains),
+        "TRAWL_ALLOW_PRIVATE_ADDRESSES": job.allow_private_addresses,
         "TRAWL_OUT_DIR": str(job.out_dir),
         "TRAWL_SOURCE": job.source,
         "TRAWL_RUN_ID": job.run_id,

@@ -41,6 +41,7 @@ from spiders.candidates import (
     write_candidates,
 )
 from spiders.discovery import (
+    SitemapEntry,
     canonical_url,
     classify_link,
     clean_url,
@@ -433,19 +434,30 @@ class TrawlSpider(Spider):
         elif kind == "urlset":
             self._urlsets += 1
             for entry in entries:
-                if is_older(entry.lastmod, self._since):
-                    self._inc("trawl/candidates/skipped_since")
-                    continue
-                hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else None
-                # a news sitemap lists only the last days: its URLs are not the inventory of the site
-                kind = "news" if entry.news else "sitemap"
-                yield from self._article(entry.loc, via=via, depth=depth, lastmod=entry.lastmod, kind=kind, hints=hints)
+                yield from self._sitemap_entry(entry, via=via, depth=depth)
         else:
             if response.status == 200:
                 self._inc("trawl/sitemaps/invalid")
             if response.meta.get("trawl_probe") is None:
                 self._sitemap_failures += 1
             yield from self._next_probe(response)
+
+    def _sitemap_entry(self, entry: SitemapEntry, *, via: str, depth: int) -> Iterator[Request]:
+        """One URL of a urlset; a lastmod that cannot be read costs the lastmod, never the URL or the rest."""
+        try:
+            parse_datetime(entry.lastmod)  # every later use of the lastmod parses it the same way
+        except (OverflowError, ValueError) as error:
+            self._inc("trawl/sitemaps/bad_lastmod")
+            logger.warning("%s: lastmod %r of %s ignored (%s)", via, entry.lastmod, entry.loc, error)
+            entry = SitemapEntry(loc=entry.loc, lastmod=None, news=entry.news)
+        older = is_older(entry.lastmod, self._since)
+        if older:
+            self._inc("trawl/candidates/skipped_since")
+            return
+        hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else None
+        # a news sitemap lists only the last days: its URLs are not the inventory of the site
+        kind = "news" if entry.news else "sitemap"
+        yield from self._article(entry.loc, via=via, depth=depth, lastmod=entry.lastmod, kind=kind, hints=hints)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         self._check_blocked()

@@ -53,3 +53,60 @@ def test_doctor_finds_the_discovery_paths_and_proposes_an_entry(server: DemoServ
 def test_doctor_on_a_dead_site_fails_clearly() -> None:
     result = runner.invoke(app, ["doctor", "http://127.0.0.1:9/", "--timeout", "2"])
     assert result.exit_code == 2 and "no answer" in result.output
+
+
+def test_doctor_is_under_the_crawls_caps(tmp_path: Path) -> None:
+    """A gzip bomb home page and a redirect to cloud metadata: doctor drops the one at the size cap
+    (decoded bytes) and refuses the other, in bounded memory (it once peaked at 10.6 GB)."""
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from faults.site import gzip_bomb
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                self.send_response(302)
+                self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if self.path != "/":
+                self.send_error(404)
+                return
+            body = gzip_bomb()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    gzip_bomb()  # compressed once, before the doctor's read timeout starts
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        out = tmp_path / "out.txt"
+        with out.open("w") as sink:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "flows.cli", "doctor", url, "--timeout", "5"],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "COLUMNS": "300"},
+            )
+            _, status, usage = os.wait4(proc.pid, 0)
+        text = out.read_text()
+        assert os.waitstatus_to_exitcode(status) == 2, text  # no usable home page: a clear failure
+        assert f"body over {64 * 1024 * 1024} bytes (decoded), dropped: {url}" in text
+        assert "refused host '169.254.169.254' is not one of 127.0.0.1" in text, text
+        assert usage.ru_maxrss / 1024 < 500, usage.ru_maxrss
+    finally:
+        server.shutdown()
+        server.server_close()

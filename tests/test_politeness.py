@@ -71,6 +71,7 @@ def crawl(tmp: Path, home: str, **job: Any) -> tuple[int, list[dict[str, Any]], 
         "feeds": [],
         "sitemaps": [home + "sitemap.xml"],
         "timeout": 10,
+        "allow_private_addresses": True,  # the test site is on loopback
         **job,
     }
     path = tmp / "job.json"
@@ -122,6 +123,24 @@ def test_a_retry_after_beyond_the_cap_leaves_the_host_for_a_later_run(serve: Any
         r["status"] == 200 or (r["error"] or "").startswith("HostPaused") for k, r in articles.items() if k != "a"
     )
     assert "3600" in stats["trawl/deferred"]
+
+
+def test_the_waits_of_a_run_are_capped_together(serve: Any, tmp_path: Path) -> None:
+    # four pages each asking for 2 s: uncapped they would wait 8 s one after another
+    busy: Answer = (503, {"Retry-After": "2"}, b"down")
+    script = Script({f"/p{i}/": [busy, OK] for i in range(4)})
+    code, rows, stats, elapsed = crawl(tmp_path, serve(script), max_wait_per_run=3, retries=1)
+    assert code == 0 and elapsed < 20
+    assert stats["trawl/backoff/over_budget"] == 1 and "past 3 s" in stats["trawl/deferred"]
+    assert stats["trawl/backoff/milliseconds"] <= 3000
+    answered = [r for r in rows if r["role"] == "article" and r["status"] == 200]
+    assert len(answered) <= 2  # the rest waits for the next run
+    assert (
+        len(answered)
+        + sum(1 for r in rows if (r["error"] or "").startswith("HostPaused"))
+        + sum(1 for r in rows if r["role"] == "article" and r["status"] == 503)
+        == 4
+    )
 
 
 def test_backoff_grows_and_is_capped(serve: Any, tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def test_killed_mid_crawl_the_next_run_completes_it(
 ) -> None:
     db = tmp_path / "w.duckdb"
     slow = tmp_path / "slow.toml"  # a polite crawl, so that the kill lands in the middle of it
-    slow.write_text(DEMO_SOURCES.read_text().replace("crawl = { polite = false }", "crawl = { download_delay = 0.2 }"))
+    slow.write_text(DEMO_SOURCES.read_text().replace("polite = false,", "download_delay = 0.2,"))
     server.requests.reset()
     proc = start_child(
         f"""
