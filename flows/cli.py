@@ -116,8 +116,11 @@ def run(
     except SourcesError as error:
         _fail(str(error))
     _usable_warehouse(db, data_dir)
+    from flows.lifetime import bind_prefect_server
     from flows.nightly import nightly
     from flows.outcome import RunFailed
+
+    bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
 
     try:
         reports = nightly(
@@ -140,7 +143,9 @@ def demo(
 ) -> None:
     """Serve the bundled offline demo sites on loopback and run the nightly job on them."""
     from flows.demo import run_demo
+    from flows.lifetime import bind_prefect_server
 
+    bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
     paths = settings.resolve_paths(db, data_dir)
     reports = run_demo(paths)
     print_reports(reports)

@@ -16,6 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from flows.lifetime import exit_with_parent
 from spiders.archive import iter_manifest, read_record
 from spiders.discovery import canonical_url, parse_datetime
 from spiders.site import REST_NAME
@@ -132,7 +133,9 @@ def _results(refs: list[PageRef], workers: int) -> Iterator[dict[str, Any]]:
     if not refs:
         return
     workers = max(1, min(workers, -(-len(refs) // CHUNK)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("spawn"), initializer=exit_with_parent
+    ) as pool:  # workers exit when this process dies (flows/lifetime.py)
         yield from pool.map(extract_page, refs, chunksize=CHUNK)
 
 
