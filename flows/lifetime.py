@@ -27,6 +27,7 @@ from typing import Any
 PARENT_ENV = "TRAWL_PARENT_PID"
 PR_SET_PDEATHSIG = 1
 POLL_SECONDS = 0.5
+STARTUP_TIMEOUT_S = 180
 
 
 def _set_pdeathsig() -> None:
@@ -73,6 +74,11 @@ def bind_prefect_server() -> None:
 
     class BoundServer(SubprocessASGIServer):
         """Prefect's own server command, started through :func:`exit_with_parent`."""
+
+        def start(self, timeout: int | None = None) -> None:
+            # a first start migrates a new database: on a busy machine well over Prefect's 20 s
+            configured = get_current_settings().server.ephemeral.startup_timeout_seconds
+            super().start(timeout or max(STARTUP_TIMEOUT_S, configured))
 
         def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
             env = {
