@@ -98,6 +98,7 @@ def phase(log: Path) -> str:
     return reached[-1] if reached else "startup"
 
 
+@pytest.mark.timeout(3600)  # 10 killed runs and their re-runs: ~1 min each on an idle machine, 3 when busy
 def test_kill_anywhere_then_a_plain_rerun_equals_an_uninterrupted_run(
     reference: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -148,6 +149,7 @@ def test_kill_anywhere_then_a_plain_rerun_equals_an_uninterrupted_run(
     assert len({o[4] for o in outcomes if o[3]}) >= 3, f"kills landed in too few phases: {outcomes}"
 
 
+@pytest.mark.timeout(1200)
 def test_two_runs_at_once_on_one_warehouse_take_turns(reference: dict[str, Any], tmp_path: Path) -> None:
     home, db = tmp_path / "prefect-home", tmp_path / "w.duckdb"
     first = trawl_run(home, db, tmp_path / "first.log", uuid.uuid4().hex)
