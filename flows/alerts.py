@@ -43,7 +43,7 @@ class Problem:
     """Something a run's operator must hear about: which source, what kind, why."""
 
     source: str
-    kind: str  # failed | unreachable | blocked | quality | ...
+    kind: str  # failed | unreachable | blocked | degraded | quality | ...
     reason: str
     severity: Severity = "error"
 
@@ -52,7 +52,9 @@ def source_problems(rows: list[dict[str, Any]]) -> list[Problem]:
     """The problems in a run's per-source report rows (see ``flows.report.source_row``)."""
     problems = []
     for row in rows:
-        if row["status"] != "ok":
+        if row["status"] == "degraded":  # named, but the run goes on
+            problems.append(Problem(row["source"], "degraded", str(row.get("error") or ""), severity="warning"))
+        elif row["status"] != "ok":
             problems.append(Problem(row["source"], row["status"], str(row.get("error") or row["status"])))
             continue
         answered = int(row["fetched"]) + int(row["not_modified"]) + int(row["failed"])

@@ -18,7 +18,12 @@ from warehouse.snapshot import publish
 
 def publish_snapshot(db: str) -> None:
     """Publish the readers' snapshot of the closed warehouse (skipped, with a log line, when busy)."""
-    if publish(db) is None:
+    try:
+        published = publish(db)
+    except OSError as error:  # a full disk: the load is committed; readers keep the previous snapshot
+        get_run_logger().error("snapshot of %s not published: %s (%s)", db, error.strerror or error, error.filename)
+        return
+    if published is None:
         get_run_logger().warning("snapshot of %s not published: the warehouse is open for writing", db)
 
 

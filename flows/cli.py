@@ -99,6 +99,30 @@ def _usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
         _fail(str(error))
 
 
+# below this much free space a run cannot record its state (Prefect's database), its archive
+# or its load, and used to end only as "UnfinishedRun: Run is in PENDING state"
+MIN_FREE_MIB = 64
+
+
+def _free_space(db: Path | None, data_dir: Path | None) -> None:
+    """Stop before a run starts when the disk of its data, warehouse or Prefect home is full."""
+    import shutil
+
+    from prefect.settings import get_current_settings
+
+    paths = settings.resolve_paths(db, data_dir)
+    folders = {"data folder": paths.data_dir, "warehouse folder": paths.db.parent}
+    folders["Prefect home (PREFECT_HOME)"] = Path(get_current_settings().home)
+    problems = []
+    for label, folder in folders.items():
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("/"))
+        free = shutil.disk_usage(existing).free // 2**20
+        if free < MIN_FREE_MIB:
+            problems.append(f"{label} {folder}: {free} MiB free on its disk; a run needs {MIN_FREE_MIB} MiB")
+    if problems:
+        _fail("\n".join(problems))
+
+
 @app.command()
 def run(
     sources: SourcesOption = None,
@@ -116,8 +140,12 @@ def run(
     except SourcesError as error:
         _fail(str(error))
     _usable_warehouse(db, data_dir)
+    _free_space(db, data_dir)
+    from flows.lifetime import bind_prefect_server
     from flows.nightly import nightly
     from flows.outcome import RunFailed
+
+    bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
 
     try:
         reports = nightly(
@@ -140,7 +168,9 @@ def demo(
 ) -> None:
     """Serve the bundled offline demo sites on loopback and run the nightly job on them."""
     from flows.demo import run_demo
+    from flows.lifetime import bind_prefect_server
 
+    bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
     paths = settings.resolve_paths(db, data_dir)
     reports = run_demo(paths)
     print_reports(reports)

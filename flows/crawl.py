@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flows.lifetime import child_env
 from flows.sources import Source
 
 
@@ -87,6 +88,7 @@ def run_crawl(
             [sys.executable, "-m", "spiders.crawl", str(job)],
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=child_env(),  # the spider exits when this process dies (flows/lifetime.py)
             timeout=timeout,
             check=False,
         )

@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -28,6 +26,7 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from flows.lifetime import exit_with_parent
 from spiders.archive import iter_manifest, read_record
 from spiders.discovery import canonical_url, parse_datetime
 from spiders.site import REST_NAME
@@ -42,7 +41,6 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 # a worker is restarted after this many pages, so that no parser leak accumulates over a night
 PAGES_PER_WORKER = 200
 # how often a worker checks that the process that started it is still alive
-PARENT_POLL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -90,12 +88,7 @@ def _start_worker(parent: int) -> None:
     page would otherwise load inside its timeout (language and date models: seconds on a busy
     machine), so that a replaced worker's first page is not killed for the worker's warm-up."""
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    exit_with_parent(parent=parent)  # flows/lifetime.py
     with contextlib.suppress(Exception):  # a warm-up only: a real page will say what is wrong
         extract_article(WARM_UP_PAGE, "http://warm-up.invalid/")
 

@@ -1,45 +1,37 @@
-"""Concurrency bounds shared by every trawl flow run, as Prefect global concurrency limits.
+"""Concurrency bounds shared by every trawl process on a data folder, as OS file locks.
 
-- ``trawl-crawls``: how many crawls run at once across all runs (``$TRAWL_MAX_PARALLEL_CRAWLS``, 4);
-- ``trawl-source-<key>``: one crawl of a source at a time, whichever flow started it
-  (a backfill and the nightly never hit one site together).
+- crawl slots: how many crawls run at once across all runs (``$TRAWL_MAX_PARALLEL_CRAWLS``, 4),
+  ``<data>/locks/crawl-<n>.lock``, one file per slot;
+- ``<data>/locks/source-<key>.lock``: one crawl of a source at a time, whichever flow started
+  it (a backfill and the nightly never hit one site together);
+- ``<warehouse>.run.lock``: one nightly run of a warehouse at a time, held for the whole run;
+  a second ``trawl run`` waits (saying for whom) and an unfinished run in ``runs`` is taken
+  over only once this lock is free, i.e. its holder is dead;
+- the single writer of the DuckDB file (``<warehouse>.lock``, see ``warehouse.lock``).
 
-The single writer of the DuckDB file is not a Prefect limit: it is an OS file lock beside
-the file (``warehouse.lock``), free in microseconds and released by the kernel when its
-holder dies. (A Prefect slot costs a server round trip, on a SQLite-backed server often a
-~2 s client retry, and a crashed holder keeps it until its lease expires.)
-
-The limits are created when missing at the start of a run and never overwritten, so a value
-changed in the UI (Concurrency page) or with ``prefect gcl update`` stays.
+All are ``flock`` locks, free in microseconds and released by the kernel when their holder
+dies, even on SIGKILL. (They replaced Prefect global concurrency limits: slots taken through
+Prefect's temporary API server stayed taken after a SIGKILL, since that server runs no
+lease-expiry service, and the next run waited for ever.) Each wait logs one line naming the
+holders (pid, host, what they do).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from prefect import get_client
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-from prefect.concurrency.sync import concurrency
-from prefect.exceptions import MissingContextError, ObjectAlreadyExists, ObjectNotFound
+from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger, get_run_logger
 
-from warehouse.lock import writer_lock
+from warehouse.lock import hold_one, writer_lock
 
-CRAWLS = "trawl-crawls"
 DEFAULT_PARALLEL_CRAWLS = 4
-# a slot is held with a lease the client renews; a crashed holder frees it after this long
-LEASE_SECONDS = 300
 
 logger = get_logger("trawl.limits")
-
-
-def source_limit(key: str) -> str:
-    """The limit name of one source (limit names allow lower-case letters, digits and dashes)."""
-    return "trawl-source-" + key.replace("_", "-")
 
 
 def parallel_crawls() -> int:
@@ -47,29 +39,43 @@ def parallel_crawls() -> int:
     return max(1, int(os.environ.get("TRAWL_MAX_PARALLEL_CRAWLS", DEFAULT_PARALLEL_CRAWLS)))
 
 
-def wanted(keys: Iterable[str]) -> dict[str, int]:
-    """Every limit a run over these sources uses, with its default size."""
-    return {CRAWLS: parallel_crawls(), **{source_limit(k): 1 for k in keys}}
+def lock_dir(data_dir: str | Path) -> Path:
+    """Where the crawl and source slots of a data folder live."""
+    return Path(data_dir) / "locks"
 
 
-def ensure_limits(keys: Iterable[str]) -> None:
-    """Create the run's limits when missing; a server that refuses only costs the bound (logged)."""
-    try:
-        with get_client(sync_client=True) as client:
-            for name, size in wanted(keys).items():
-                try:
-                    client.read_global_concurrency_limit_by_name(name)
-                except ObjectNotFound:
-                    with suppress(ObjectAlreadyExists):  # another run created it meanwhile
-                        client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=size))
-    except Exception as error:  # never stop a run for its bookkeeping
-        logger.warning("could not create concurrency limits (%s); runs are not bounded", type(error).__name__)
+def _log_wait(what: str) -> Any:
+    def waiting(holder: str) -> None:
+        try:  # in a flow or task run: on its page in the UI
+            run_logger: Any = get_run_logger()
+        except MissingContextError:
+            run_logger = logger
+        run_logger.warning("waiting for %s: held by %s", what, holder)
+
+    return waiting
 
 
 @contextmanager
-def crawl_slot(key: str) -> Iterator[None]:
-    """Hold a crawl slot and the source's own slot while crawling it."""
-    with concurrency([CRAWLS, source_limit(key)], occupy=1, lease_duration=LEASE_SECONDS):
+def crawl_slot(key: str, locks: str | Path) -> Iterator[None]:
+    """Hold the source's own slot, then one of the crawl slots, while crawling it."""
+    folder = Path(locks)
+    purpose = f"crawl {key}"
+    with hold_one([folder / f"source-{key}.lock"], purpose, on_wait=_log_wait(f"the crawl slot of {key}")):
+        slots = [folder / f"crawl-{n}.lock" for n in range(parallel_crawls())]
+        with hold_one(slots, purpose, on_wait=_log_wait(f"one of {len(slots)} crawl slots")):
+            yield
+
+
+def run_lock_path(db: str | Path) -> Path:
+    """The nightly-run lock of a warehouse: ``<name>.run.lock`` beside it."""
+    path = Path(db)
+    return path.with_name(path.name + ".run.lock")
+
+
+@contextmanager
+def nightly_run(db: str | Path, purpose: str) -> Iterator[None]:
+    """Be the warehouse's only nightly run (waiting, with one log line, while another is)."""
+    with hold_one([run_lock_path(db)], purpose, on_wait=_log_wait(f"the other trawl run on {db} to end")):
         yield
 
 

@@ -48,7 +48,8 @@ def final_state(reports: list[dict[str, Any]], problems: list[Problem], what: st
         failed = sorted({p.source for p in errors})
         message = f"{len(failed)} of {len(reports)} {what}s failed: {summary(errors)}"
         return Failed(message=message[:2000], data=RunFailed(message, reports))
-    ok = f"{len(reports)} {what}(s) ok"
+    degraded = sum(1 for r in reports if r.get("status") == "degraded")
+    ok = f"{len(reports) - degraded} {what}(s) ok" + (f", {degraded} degraded" if degraded else "")
     if warnings:
         return Completed(name=WARNINGS_STATE, message=f"{ok}, warnings: {summary(warnings)}"[:2000], data=reports)
     return Completed(message=ok, data=reports)

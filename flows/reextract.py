@@ -165,7 +165,6 @@ def reextract(
     run_id = settings.new_run_id()
     started = datetime.now(UTC)
     logger.info("reextract %s: %s source(s) from %s", run_id, len(sources), paths.raw)
-    limits.ensure_limits(s.key for s in sources)
     _record_run(paths.db, run_id, started)
     rebuild_dir = paths.data_dir / "rebuild"
     extracts = {

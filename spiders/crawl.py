@@ -91,4 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from flows.lifetime import exit_with_parent
+
+    exit_with_parent(pdeathsig=True)  # a killed run leaves no crawl behind
     sys.exit(main())

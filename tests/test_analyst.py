@@ -373,7 +373,7 @@ def test_quality_checks_flag_the_broken_source_in_the_artifact(runs: Runs) -> No
         ).fetchone() == (0,)
         assert con.execute(
             "select count(distinct check_name) from quality_checks where run_id = ?", [first]
-        ).fetchone() == (6,)
+        ).fetchone() == (7,)
     finally:
         con.close()
     assert warned == [("movimento_demo",)]

@@ -68,3 +68,42 @@ def test_a_free_lock_is_taken_at_once_and_reentry_from_another_open_waits(tmp_pa
         # flock locks belong to an open file: a second open in the same process is a second writer
         with pytest.raises(WriterLockTimeout), writer_lock(db, timeout=0.2):
             pass
+
+
+SLOT_HOLDER = """
+import sys, time
+from pathlib import Path
+from flows.limits import crawl_slot
+with crawl_slot(sys.argv[1], sys.argv[2]):
+    print("HOLDING", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_crawl_slots_bound_crawls_and_a_killed_holder_frees_its_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.limits import crawl_slot
+
+    monkeypatch.setenv("TRAWL_MAX_PARALLEL_CRAWLS", "1")
+    env = {**os.environ, "TRAWL_MAX_PARALLEL_CRAWLS": "1"}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", SLOT_HOLDER, "a", str(tmp_path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "HOLDING"
+        from warehouse.lock import hold_one
+
+        waits: list[str] = []
+        slot = hold_one([tmp_path / "crawl-0.lock"], "crawl b", timeout=0.5, on_wait=waits.append)
+        with pytest.raises(WriterLockTimeout), slot:  # the only crawl slot is taken: another source waits
+            pass
+        assert waits == [f"pid {holder.pid} on {os.uname().nodename}: crawl a"]
+        os.kill(holder.pid, signal.SIGKILL)  # the kernel releases its source and crawl slots
+        holder.wait(timeout=10)
+        started = time.monotonic()
+        with crawl_slot("a", tmp_path):
+            assert time.monotonic() - started < 1
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)

@@ -119,8 +119,11 @@ def test_clusters_merge_in_any_order() -> None:
 
 def test_quality_verdicts() -> None:
     t = Thresholds()
-    healthy = SourceStats("s", extracted=30, discarded=1, new_documents=30, duplicates=1, days_since_new=0.5)
+    healthy = SourceStats(
+        "s", extracted=30, discarded=1, new_documents=30, duplicates=1, days_since_new=0.5, article_fetches=31
+    )
     assert {c.check: c.status for c in evaluate(healthy, t)} == {
+        "fetch_failure_share": OK,
         "empty_or_discarded_share": OK,
         "missing_title_or_date_share": OK,
         "future_dates": OK,

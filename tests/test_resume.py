@@ -62,8 +62,7 @@ def reference(prefect_harness: None, server: DemoServer, tmp_path_factory: pytes
 
 def start_child(code: str, tmp: Path) -> subprocess.Popen[str]:
     """A Python process (with its crawl subprocesses and its own temporary Prefect API) in its own
-    process group. Its own API: the concurrency slots the killed run holds stay with it (on a real
-    server their lease frees them after 5 minutes), not with the session's API the next run uses."""
+    process group. (tests/test_kill_anywhere.py kills the real CLI with one shared PREFECT_HOME.)"""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env |= {
         "PREFECT_HOME": str(tmp / "prefect-home"),

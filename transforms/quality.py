@@ -23,6 +23,7 @@ class Thresholds:
     max_days_without_new: float = 14  # days since the source's last new article
     max_boilerplate_only: int = 0  # documents made of nothing but the source's boilerplate
     min_pages: int = 3  # fewer pages than this in a run: share checks are skipped
+    max_fetch_failure_share: float = 0.2  # article fetches with no usable answer (errors, timeouts, 5xx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,8 @@ class SourceStats:
     duplicate_baseline: float | None = None  # mean duplicate share of the source's earlier runs
     days_since_new: float | None = None
     boilerplate_only: int = 0
+    article_fetches: int = 0  # article pages requested in this run
+    failed_fetches: int = 0  # of which no usable answer: connection error, timeout, 5xx after retries
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,16 @@ def evaluate(stats: SourceStats, t: Thresholds) -> list[Check]:
     """Every check for one source's run."""
     pages = stats.extracted + stats.discarded
     checks = [
+        _share(
+            stats,
+            "fetch_failure_share",
+            stats.failed_fetches,
+            stats.article_fetches,
+            t.max_fetch_failure_share,
+            t,
+            "article fetches",
+            f"{stats.failed_fetches} of {stats.article_fetches} article fetches failed (errors, timeouts, 5xx)",
+        ),
         _share(
             stats,
             "empty_or_discarded_share",

@@ -164,7 +164,41 @@ def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
     return rows
 
 
+# run health: the share of article fetches that got no usable answer (connection errors,
+# timeouts, 5xx after the spider's retries; a 304, 404 or 410 is data, not a failure)
+DEGRADED_SHARE = 0.2
+DEGRADED_MIN_PAGES = 3
+FAILED_SHARE = 0.8
+
+
+def _fetch_failed(row: dict[str, Any]) -> bool:
+    status = row.get("status")
+    return not status or int(status) >= 500
+
+
+def _health(report: LoadReport, pages: int, failures: Counter[str]) -> None:
+    """``degraded`` (named, the run goes on) or ``failed`` when too many article fetches failed."""
+    failed = sum(failures.values())
+    if not pages or not failed:
+        return
+    share = failed / pages
+    kinds = ", ".join(f"{kind} {n}" for kind, n in failures.most_common())
+    why = f"{failed} of {pages} article fetches failed ({share:.0%}): {kinds}"
+    if failed == pages or (share >= FAILED_SHARE and pages >= DEGRADED_MIN_PAGES):
+        report.status, report.error = "failed", why
+    elif share >= DEGRADED_SHARE and pages >= DEGRADED_MIN_PAGES:
+        report.status, report.error = "degraded", why
+
+
+def _failure_kind(row: dict[str, Any]) -> str:
+    if row.get("status"):
+        return f"http {row['status']}"
+    error = str(row.get("error") or "no response")
+    return error.split(":")[0].strip().rsplit(".", 1)[-1][:60] or "no response"  # the exception's name
+
+
 def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
+    pages, failures = 0, Counter[str]()
     for row in final_rows(batch.fetches):
         if row.get("role") != "article":
             continue
@@ -176,6 +210,10 @@ def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
             report.not_modified += 1
         else:
             report.failed += 1
+        pages += 1
+        if _fetch_failed(row):
+            failures[_failure_kind(row)] += 1
+    _health(report, pages, failures)
     if batch.fetches and not any(row.get("status") for row in batch.fetches):
         report.status = "unreachable"
         report.error = next((str(r["error"]) for r in batch.fetches if r.get("error")), "no response")

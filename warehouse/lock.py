@@ -17,7 +17,7 @@ import fcntl
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,31 +44,58 @@ def writer_lock(
 
     ``on_wait`` is called once, with the holder's description, when the lock is busy.
     """
-    path = lock_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    with hold_one([lock_path(db)], purpose, timeout, on_wait, interval):
+        yield
+
+
+@contextmanager
+def hold_one(
+    paths: Sequence[Path],
+    purpose: str,
+    timeout: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    interval: float = 0.2,
+) -> Iterator[Path]:
+    """Hold the first free one of these lock files (a slot of a bounded resource; one file: a mutex).
+
+    Waits (forever, or ``timeout`` seconds) while all are held; ``on_wait`` is called once with
+    their holders. The kernel releases a lock when its holder dies, even on SIGKILL.
+    """
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fds = [os.open(path, os.O_RDWR | os.O_CREAT, 0o644) for path in paths]
     try:
         started, told = time.monotonic(), False
         while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = next((i for i, fd in enumerate(fds) if _try_lock(fd)), None)
+            if held is not None:
                 break
-            except BlockingIOError:
-                if on_wait is not None and not told:
-                    on_wait(_holder(path))
-                    told = True
-                if timeout is not None and time.monotonic() - started >= timeout:
-                    raise WriterLockTimeout(f"{path}: held by {_holder(path)} for {timeout:.0f} s") from None
-                time.sleep(interval)
+            holders = "; ".join(_holder(path) for path in paths)
+            if on_wait is not None and not told:
+                on_wait(holders)
+                told = True
+            if timeout is not None and time.monotonic() - started >= timeout:
+                raise WriterLockTimeout(f"{paths[0]}: held by {holders} for {timeout:.0f} s")
+            time.sleep(interval)
+        fd = fds[held]
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}: {purpose}\n".encode(), 0)
         try:
-            yield
+            yield paths[held]
         finally:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        os.close(fd)
+        for fd in fds:
+            os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _holder(path: Path) -> str:

@@ -20,6 +20,8 @@ def source_stats(con: duckdb.DuckDBPyConnection, run_id: str, source: str, t: Th
     extracted, discarded, empty, missing, future, new, duplicates, baseline, days = row
     keys = [r[0] for r in con.execute(query("boilerplate_keys"), {"source": source}).fetchall()]
     texts = con.execute(query("run_source_texts"), params).fetchall() if keys else []
+    fetches = con.execute(query("quality_fetch_failures"), params).fetchone()
+    assert fetches is not None  # an aggregate: always one row
     return SourceStats(
         source=source,
         extracted=int(extracted),
@@ -32,6 +34,8 @@ def source_stats(con: duckdb.DuckDBPyConnection, run_id: str, source: str, t: Th
         duplicate_baseline=float(baseline) if baseline is not None else None,
         days_since_new=float(days) if days is not None else None,
         boilerplate_only=sum(1 for _, text in texts if boilerplate_only(text, keys)),
+        article_fetches=int(fetches[0]),
+        failed_fetches=int(fetches[1] or 0),
     )
 
 

@@ -50,6 +50,14 @@ def _wal(db: Path) -> Path:
     return db.with_name(db.name + ".wal")
 
 
+def _remove_orphans(target: Path) -> None:
+    """Delete the temporary copies of publishers that died (SIGKILL) before renaming them."""
+    for tmp in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = tmp.name.removeprefix(f".{target.name}.").removesuffix(".tmp")
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            tmp.unlink(missing_ok=True)
+
+
 def publish(db: Path | str) -> Path | None:
     """Copy the closed warehouse to its snapshot; None when a writer holds it (next write publishes)."""
     live = Path(db)
@@ -67,13 +75,18 @@ def publish(db: Path | str) -> Path | None:
     try:
         if _wal(live).exists():  # a writer died before its checkpoint: copy only a clean file
             return None
+        _remove_orphans(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(live, tmp)
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        stat = live.stat()
-        os.utime(tmp, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        os.replace(tmp, target)
+        try:
+            shutil.copyfile(live, tmp)
+            with tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            stat = live.stat()
+            os.utime(tmp, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            os.replace(tmp, target)
+        except BaseException:  # a full disk (ENOSPC) or a kill: no half copy left behind
+            tmp.unlink(missing_ok=True)
+            raise
     finally:
         guard.close()
     return target
