@@ -69,6 +69,7 @@ def crawl(tmp: Path, home: str, **job: Any) -> Path:
         "timeout": 5,
         "rest_api": False,
         "archive_pages": False,
+        "allow_private_addresses": True,  # the test site is on loopback
         **job,
     }
     job_path = tmp / "job.json"
