@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
+
+from transforms.dates import parse_datetime, shift, to_utc
 
 API_REL = "https://api.w.org/"
 PER_PAGE = 100
@@ -72,7 +74,7 @@ def cursor_param(since: datetime | None) -> str | None:
     """The ``modified_after`` value for a cursor: a day early, as a naive ISO time."""
     if since is None:
         return None
-    return (since.astimezone(UTC) - CURSOR_MARGIN).strftime("%Y-%m-%dT%H:%M:%S")
+    return shift(to_utc(since), -CURSOR_MARGIN).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def posts_url(root: str, page: int, since: datetime | None) -> str:
@@ -115,13 +117,8 @@ def is_api_index(body: bytes) -> bool:
 
 def gmt(value: Any) -> str | None:
     """A REST ``*_gmt`` field (naive, UTC) as an aware ISO string."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)).isoformat()
+    parsed = parse_datetime(value)  # the one date parser: never raises, clamps what UTC cannot hold
+    return parsed.isoformat() if parsed else None
 
 
 def _ids(value: Any) -> tuple[int, ...]:

@@ -7,12 +7,13 @@ the pure ``transforms.frontier.observe``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from transforms.dates import parse_datetime, to_utc
 from transforms.frontier import GONE, Observation, PageState, Revisit, observe
 from warehouse.queries import query
 
@@ -64,17 +65,11 @@ FRONTIER_SCHEMA = pa.schema(
 
 
 def parse_time(value: Any) -> datetime | None:
-    """An aware UTC datetime from an ISO string (naive means UTC), or None."""
-    if value in (None, ""):
-        return None
+    """An aware UTC datetime (naive means UTC), or None; a lastmod UTC cannot hold (year 1 with
+    an offset) is clamped by the one date parser, never an OverflowError that fails the load."""
     if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return to_utc(value)
+    return parse_datetime(value)
 
 
 def final_rows(fetches: list[dict[str, Any]]) -> list[dict[str, Any]]:
