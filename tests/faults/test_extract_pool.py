@@ -38,9 +38,11 @@ def _stream(body: bytes):  # type: ignore[no-untyped-def]
 
 
 def test_a_stuck_page_is_a_timeout_and_the_worker_is_replaced(tmp_path: Path) -> None:
-    # ~15.5 MB of text (just under the size cap): many seconds of parsing, over the 6 s allowed;
+    # ~1.5 MB of one-line paragraphs: ~70k elements, tens of seconds of extraction (a long page
+    # of long paragraphs is not enough: it parses in a few seconds), far over the 6 s allowed;
     # 6 s rather than less so that the small pages stay well inside it on a loaded machine
-    slow = page(15_500 * 1024 // len(PARAGRAPH), "Slow")
+    line = "<p>One two three.</p>\n"
+    slow = f"<html><body><article><h1>Slow</h1>{line * (1536 * 1024 // len(line))}</article></body></html>".encode()
     good = {f"http://site.test/news/{i}/": page(6, f"Article {i}") for i in range(4)}
     refs = archive(tmp_path, {"http://site.test/news/slow/": slow, **good})
     start = time.monotonic()
