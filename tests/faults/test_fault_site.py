@@ -80,11 +80,6 @@ def test_every_good_article_lands(night: Night) -> None:
     assert night.lost() == []
 
 
-@pytest.mark.xfail(
-    reason="a windows-1251 page declared as koi8-r decodes as mojibake and a year-1 JSON-LD date is kept "
-    "here: the decode and date fixes of issue #10 are another part's (transforms/); passes once merged",
-    strict=False,
-)
 def test_wrong_charsets_and_absurd_dates_read_right(night: Night) -> None:
     texts = dict(night.query("select unnest(urls), text from articles"))
     for name in ("wrong-charset", "cp1251-undeclared"):
