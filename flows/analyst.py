@@ -64,10 +64,8 @@ def check_quality(db: str, run_id: str, sources: list[Source]) -> list[Check]:
     con = connect(db)
     try:
         checks = run_checks(con, run_id, {s.key: s.quality.thresholds() for s in sources})
-        con.execute("checkpoint")
     finally:
         con.close()
-    publish_snapshot(db)
     for c in checks:
         if c.status == WARNING:
             logger.warning(

@@ -133,6 +133,7 @@ def _finish(db: Path, run_id: str, reports: list[LoadReport]) -> str:
     con = connect(db)
     try:
         con.execute("update runs set finished_at = ?, status = ? where run_id = ?", [datetime.now(UTC), status, run_id])
+        con.execute("checkpoint")  # the snapshot copied next holds the whole run
     finally:
         con.close()
     return status
@@ -191,10 +192,12 @@ def _nightly(
     reports.sort(key=lambda r: order[r.source])
     with limits.warehouse_writer(
         paths.db, f"close run {run_id}"
-    ):  # the run's last writes: search and near-duplicate indexes, status, checks
+    ):  # the run's last writes: indexes, checks, and its status last, so that a run killed
+        # before it is completed by the next one (resumed), never left without its checks
         refresh_indexes(str(paths.db), run_id, settings.near_dup_threshold(near_dup_threshold))
-        status = _finish(paths.db, run_id, reports)
         checks = check_quality(str(paths.db), run_id, sources)
+        status = _finish(paths.db, run_id, reports)
+        publish_snapshot(str(paths.db))  # readers see the finished run
     rows = [source_row(r, paths.run_dir(r.source, run_id), started) for r in reports]
     problems = source_problems(rows)
     problems += [

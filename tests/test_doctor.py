@@ -106,7 +106,7 @@ def test_doctor_is_under_the_crawls_caps(tmp_path: Path) -> None:
         assert os.waitstatus_to_exitcode(status) == 2, text  # no usable home page: a clear failure
         assert f"body over {64 * 1024 * 1024} bytes (decoded), dropped: {url}" in text
         assert "refused host '169.254.169.254' is not one of 127.0.0.1" in text, text
-        assert usage.ru_maxrss / 1024 < 500, usage.ru_maxrss
+        assert usage.ru_maxrss / 1024 <= 1024, usage.ru_maxrss  # the bound for every process: 1 GB
     finally:
         server.shutdown()
         server.server_close()
