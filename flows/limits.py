@@ -18,6 +18,7 @@ holders (pid, host, what they do).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,13 +45,15 @@ def lock_dir(data_dir: str | Path) -> Path:
     return Path(data_dir) / "locks"
 
 
-def _log_wait(what: str) -> Any:
+def _log_wait(what: str, level: int = logging.WARNING) -> Any:
+    """The one waiting line of a lock: in the run's log (the UI) when there is a run."""
+
     def waiting(holder: str) -> None:
         try:  # in a flow or task run: on its page in the UI
             run_logger: Any = get_run_logger()
         except MissingContextError:
             run_logger = logger
-        run_logger.warning("waiting for %s: held by %s", what, holder)
+        run_logger.log(level, "waiting for %s: held by %s", what, holder)
 
     return waiting
 
@@ -82,13 +85,5 @@ def nightly_run(db: str | Path, purpose: str) -> Iterator[None]:
 @contextmanager
 def warehouse_writer(db: str | Path, purpose: str = "write") -> Iterator[None]:
     """Be the warehouse's only writer (waiting, with one log line, while another process is)."""
-
-    def waiting(holder: str) -> None:
-        try:  # in a flow or task run: on its page in the UI
-            run_logger: Any = get_run_logger()
-        except MissingContextError:
-            run_logger = logger
-        run_logger.info("waiting for the warehouse %s: held by %s", db, holder)
-
-    with writer_lock(db, purpose, on_wait=waiting):
+    with writer_lock(db, purpose, on_wait=_log_wait(f"the warehouse {db}", logging.INFO)):
         yield
