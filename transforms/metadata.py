@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
 
+from transforms.authors import byline_links, clean_authors, heuristic_authors
 from transforms.dates import parse_datetime
 
 # the longest reason kept for a field that could not be read
@@ -149,7 +150,7 @@ def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
             continue
         found.is_article = True
         found.offer("title", lambda o: _clean(o.get("headline")), "json-ld:headline", obj)
-        found.offer("authors", lambda o: _unique(_names(o.get("author"), by_id)), "json-ld:author", obj)
+        found.offer("authors", lambda o: clean_authors(_names(o.get("author"), by_id)), "json-ld:author", obj)
         found.offer("published_at", lambda o: parse_datetime(o.get("datePublished")), "json-ld:datePublished", obj)
         found.offer("modified_at", lambda o: parse_datetime(o.get("dateModified")), "json-ld:dateModified", obj)
         found.offer("categories", lambda o: _unique(_listed(o.get("articleSection"))), "json-ld:articleSection", obj)
@@ -193,7 +194,7 @@ def _from_meta(tree: lxml_html.HtmlElement, found: Found, base_url: str) -> None
     found.offer("categories", lambda: _unique(meta.get("article:section", [])), "meta:article:section")
     found.offer("tags", lambda: _unique(meta.get("article:tag", [])), "meta:article:tag")
     authors = [a for a in meta.get("author", []) + meta.get("article:author", []) if not a.startswith("http")]
-    found.offer("authors", lambda: _unique(authors), "meta:author")
+    found.offer("authors", lambda: clean_authors(authors), "meta:author")
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     if canonical:
         found.offer("canonical_url", lambda: urljoin(base_url, canonical[0].strip()), "link:canonical")
@@ -223,11 +224,9 @@ def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
     updated = '//time[contains(@class, "updated")]/@datetime'
     found.offer("modified_at", lambda: parse_datetime(_first(tree, updated)), "html:time.updated")
     links = tree.xpath("//a[@rel]")
-    found.offer(
-        "authors", lambda: _unique(a.text_content() for a in links if "author" in _rel_tokens(a)), "html:rel=author"
-    )
+    found.offer("authors", lambda: clean_authors(byline_links(tree)), "html:rel=author")
     vcards = '//*[contains(@class, "author")]//*[contains(concat(" ", @class, " "), " fn ")]'
-    found.offer("authors", lambda: _unique(v.text_content() for v in tree.xpath(vcards)), "html:vcard")
+    found.offer("authors", lambda: clean_authors(v.text_content() for v in tree.xpath(vcards)), "html:vcard")
     found.offer(
         "categories",
         lambda: _unique(a.text_content() for a in links if {"category", "tag"} <= _rel_tokens(a)),
@@ -244,7 +243,7 @@ def _microdata_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
         inner = node.xpath('.//*[@itemprop="name"]')
         target = inner[0] if inner else node
         names.append(target.get("content") or target.text_content())
-    return _unique(names)
+    return clean_authors(names)
 
 
 def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
@@ -309,6 +308,8 @@ def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
         except Exception as error:  # e.g. a tree too deep for a lookup: the other families still count
             found.fail(signal, signal, error)
     found.offer("title", lambda: _title(tree), "html:title")
+    if not found.authors:
+        found.offer("authors", lambda: heuristic_authors(tree), "trafilatura:author")
     if found.title:
         found.title = _site_name_from_title(found.title, found.site_name)
     try:
