@@ -39,11 +39,12 @@ from trafilatura.xml import delete_element, xmltotxt
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
 from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
 from transforms.decode import decode_html
+from transforms.embedded import article_body, recovered_lines, streamed_html
 from transforms.images import ImageIndex, image_of, index_images
 from transforms.language import detect_language
 from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
-from transforms.metadata import MAX_REASON, Found, find_metadata
+from transforms.metadata import MAX_REASON, Found, find_metadata, jsonld_objects
 from transforms.normalize import canonicalize, normalize_text
 from transforms.records import Article, Discard, Hints, Image
 
@@ -138,6 +139,10 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, faults: dict[str, str]) ->
         extracted = soft(faults, "text", partial(_bare, page, url), None)
         if extracted is not None:
             return extracted
+    streamed = soft(faults, "streamed_html", lambda: streamed_html(tree), None)
+    if streamed is not None:  # a page rendered in the browser: its body is in the streamed HTML
+        fragment = soft(faults, "streamed_html", lambda: trafilatura.load_html(streamed), None)
+        return soft(faults, "text", partial(_bare, fragment, url), None) if fragment is not None else None
     return None
 
 
@@ -335,6 +340,12 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
     plain = _drop_captions(_strip_title(raw, found.title), captions)
     markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
     lines = plain.split("\n")
+    recovered = soft(
+        faults, "article_body", lambda: recovered_lines(tree, lines, article_body(jsonld_objects(tree))), None
+    )
+    if recovered is not None:  # paragraphs trafilatura left out, found by the page's own articleBody
+        lines = normalize_text("\n".join(recovered)).split("\n")
+        markdown = "\n\n".join(line for line in lines if line.strip())
     body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
     residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())
     lead = soft(faults, "lead", lambda: find_lead(tree, lines, body, residue, found.description, found.title), None)

@@ -104,7 +104,7 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def _jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
+def jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content() or "null")
@@ -143,7 +143,7 @@ def _listed(value: Any) -> list[Any]:
 
 
 def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
-    objects = list(_jsonld_objects(tree))
+    objects = list(jsonld_objects(tree))
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
     for obj in objects:
         if not _types(obj) & ARTICLE_TYPES:
