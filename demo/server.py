@@ -7,6 +7,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, NamedTuple
@@ -224,7 +225,12 @@ def _unused_port(avoid: set[int]) -> int:
             return port
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(
+    argv: list[str] | None = None,
+    ports: dict[str, int] | None = None,
+    announce: Callable[[DemoServer], None] | None = None,
+) -> None:
+    """Serve until Ctrl-C / SIGTERM: on ``ports`` where free, and ``announce`` called once serving."""
     parser = argparse.ArgumentParser(prog="python -m demo.server", description="Serve the offline demo sites.")
     parser.add_argument("--night", type=int, default=1, choices=(1, 2))
     parser.add_argument("--down", action="append", default=[], help="site key to leave unreachable (repeatable)")
@@ -236,10 +242,12 @@ def main(argv: list[str] | None = None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
-    with DemoServer(args.night, frozenset(args.down), frozenset(args.broken)) as server:
+    with DemoServer(args.night, frozenset(args.down), frozenset(args.broken), ports=ports) as server:
         for key, url in server.urls.items():
             state = " (down)" if key in server.down else " (broken)" if key in server.broken else ""
             print(f"{key}: {url}{state}", flush=True)
+        if announce is not None:
+            announce(server)
         print("Serving; press Ctrl-C to stop.", flush=True)
         try:
             while True:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,25 +14,33 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from flows import settings
+from flows import output, settings
+from flows.output import RowsFormat
 from flows.sources import SourcesError, load_sources, select
 
+# plain help (no rich markup): every default shows as written, "[default: ...]" included
 app = typer.Typer(
-    help="trawl: scheduled scrape-and-ingest of news sites into a DuckDB warehouse.", no_args_is_help=True
+    help="trawl: scheduled scrape-and-ingest of news sites into a DuckDB warehouse.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 # tables stay readable when printed to a pipe or a CI log (no terminal width to measure)
 console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="Warehouse file [default: $TRAWL_DB or data/trawl.duckdb].")
+    Path | None,
+    typer.Option("--db", help="Warehouse file.", show_default="$TRAWL_DB, else data/trawl.duckdb"),
 ]
 SourcesOption = Annotated[
-    Path | None, typer.Option("--sources", help="Sources file [default: $TRAWL_SOURCES or sources.toml].")
+    Path | None,
+    typer.Option("--sources", help="Sources file.", show_default="$TRAWL_SOURCES, else sources.toml"),
 ]
 DataOption = Annotated[
-    Path | None, typer.Option("--data-dir", help="Archive and staging folder [default: $TRAWL_DATA_DIR or data].")
+    Path | None,
+    typer.Option("--data-dir", help="Archive and staging folder.", show_default="$TRAWL_DATA_DIR, else data"),
 ]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", show_default="off")]
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -47,23 +52,12 @@ EXAMPLE_QUERIES = (
 
 
 def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "table", title: str | None = None) -> None:
-    """Print query results as a rich table, CSV or JSON lines."""
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        sys.stdout.write(buffer.getvalue())
-    elif fmt == "json":
-        for row in rows:
-            sys.stdout.write(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False) + "\n")
-    else:
-        table = Table(title=title, show_lines=False)
-        for column in columns:
-            table.add_column(column, overflow="fold", max_width=60)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v)[:300] for v in row))
-        console.print(table)
+    """Print rows as a table (on this CLI's console), CSV, JSON, JSON Lines or one field per line."""
+    output.print_rows(console, columns, rows, fmt, title)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, default=str, ensure_ascii=False, indent=1) + "\n")
 
 
 def print_reports(reports: list[dict[str, Any]]) -> None:
@@ -128,9 +122,15 @@ def run(
     sources: SourcesOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
-    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source key (repeatable).")] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only this source key (repeatable).", show_default="every source"),
+    ] = None,
     full: Annotated[
-        bool, typer.Option("--full", help="Recrawl every page without conditional requests (a backfill).")
+        bool,
+        typer.Option(
+            "--full", help="Recrawl every page without conditional requests (a backfill).", show_default="off"
+        ),
     ] = False,
 ) -> None:
     """Run the nightly job now: crawl, extract, clean, deduplicate and load (exit 1 when a source failed)."""
@@ -185,25 +185,30 @@ def demo(
 
 LiveOption = Annotated[
     bool,
-    typer.Option("--live", help="Read the warehouse itself, waiting while a load writes it, not its snapshot."),
+    typer.Option(
+        "--live",
+        help="Read the warehouse itself, waiting while a load writes it, not its snapshot.",
+        show_default="off",
+    ),
 ]
 WaitOption = Annotated[float, typer.Option("--wait", help="Seconds to wait for a load to release the warehouse.")]
 
 
-class RowsFormat(StrEnum):
-    """How `sql` and `search` print their rows."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-RowsFormatOption = Annotated[RowsFormat, typer.Option("--format", help="How to print the rows.")]
+RowsFormatOption = Annotated[
+    RowsFormat,
+    typer.Option(
+        "--format",
+        help="How to print the rows: a table; csv; json (one array); jsonl (one object per line); "
+        "line (one field per line, for wide rows).",
+    ),
+]
 SinceOption = Annotated[
-    datetime | None, typer.Option("--since", formats=DATE_FORMATS, help="From this date (UTC), inclusive.")
+    datetime | None,
+    typer.Option("--since", formats=DATE_FORMATS, help="From this date (UTC), inclusive.", show_default="no limit"),
 ]
 UntilOption = Annotated[
-    datetime | None, typer.Option("--until", formats=DATE_FORMATS, help="Up to this date (UTC), inclusive.")
+    datetime | None,
+    typer.Option("--until", formats=DATE_FORMATS, help="Up to this date (UTC), inclusive.", show_default="no limit"),
 ]
 
 
@@ -277,8 +282,13 @@ def search(
         str, typer.Argument(help="Words to find: every one must occur, in any inflection; accents optional.")
     ],
     db: DbOption = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only articles shown by this source.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Only articles in this language (ISO 639-1).")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only articles shown by this source.", show_default="every source")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Only articles in this language (ISO 639-1).", show_default="every language"),
+    ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     limit: Annotated[int, typer.Option("--limit", help="How many hits.")] = 20,
@@ -318,9 +328,11 @@ def search(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder [default: <data dir>/export].")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.", show_default="<data dir>/export")] = None,
     since: SinceOption = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only articles shown by this source.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only articles shown by this source.", show_default="every source")
+    ] = None,
     db: DbOption = None,
     data_dir: DataOption = None,
     live: LiveOption = False,
@@ -357,13 +369,16 @@ def serve(
 
 
 @app.command("sources")
-def sources_cmd(sources: SourcesOption = None) -> None:
-    """Validate the sources file and list its sources."""
+def sources_cmd(sources: SourcesOption = None, as_json: JsonOption = False) -> None:
+    """Validate the sources file (every problem at once) and list its sources."""
     path = sources or settings.default_sources_file()
     try:
         found = load_sources(path)
     except SourcesError as error:
         _fail(str(error))  # one line per problem
+    if as_json:
+        print_json([s.model_dump(mode="json") for s in found])
+        return
     print_rows(
         ["key", "name", "url", "language", "domains", "polite"],
         [(s.key, s.display_name, s.home, s.language, ", ".join(s.domains), s.crawl.polite) for s in found],
@@ -375,7 +390,8 @@ def sources_cmd(sources: SourcesOption = None) -> None:
 def migrate(
     db: DbOption = None,
     list_only: Annotated[
-        bool, typer.Option("--list", help="Only list applied and pending migrations; never writes.")
+        bool,
+        typer.Option("--list", help="Only list applied and pending migrations; never writes.", show_default="off"),
     ] = False,
 ) -> None:
     """Apply the warehouse's pending migrations (or list them)."""
@@ -448,7 +464,9 @@ def ui(
 
 @app.command()
 def reextract(
-    source: Annotated[str | None, typer.Option("--source", help="Only this source key.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only this source key.", show_default="every source")
+    ] = None,
     sources: SourcesOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
@@ -472,23 +490,31 @@ def reextract(
 
 @app.command()
 def doctor(
-    url: Annotated[str, typer.Argument(help="Home page of the site to examine.")],
-    key: Annotated[str | None, typer.Option(help="Source key for the proposed entry [default: from the host].")] = None,
+    url: Annotated[str, typer.Argument(help="Home page of the site to examine (http:// is added when missing).")],
+    key: Annotated[
+        str | None, typer.Option(help="Source key for the proposed entry.", show_default="from the host")
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    as_json: JsonOption = False,
 ) -> None:
     """Examine a site (robots.txt, REST API, sitemaps, feeds, sample articles) and print a sources entry."""
     import httpx
 
-    from flows.doctor import diagnose, report_lines, sources_entry
+    from flows.doctor import diagnose, diagnosis_json, report_lines, sources_entry
     from flows.sources import DEFAULT_USER_AGENT
 
     headers = {"User-Agent": DEFAULT_USER_AGENT}
     with httpx.Client(headers=headers, timeout=timeout, follow_redirects=True) as client:
         found = diagnose(url, client)
+    if as_json:
+        print_json(diagnosis_json(found, sources_entry(found, key)))
+        if found.home_status is None:
+            raise typer.Exit(2)
+        return
     for line in report_lines(found):
         console.print(line, markup=False, highlight=False)
     if found.home_status is None:
-        _fail(f"{url}: no answer from the site")
+        _fail(f"{found.url}: no answer from the site: {found.home_error or 'refused (see the notes above)'}")
     console.print("\nsources.toml entry:\n", markup=False)
     console.print(sources_entry(found, key), markup=False, highlight=False)
 
@@ -497,6 +523,7 @@ def doctor(
 def history(
     url: Annotated[str, typer.Argument(help="URL of an article page (as fetched, or its canonical URL).")],
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Print the versions of one article page and a unified diff between consecutive versions."""
     from transforms.normalize import canonicalize
@@ -510,6 +537,9 @@ def history(
         con.close()
     if not rows:
         _fail(f"no stored version of {url}")
+    if as_json:
+        print_json(rows)
+        return
     columns = ["source", "version", "valid_from", "valid_to", "modified_at", "title", "word_count", "doc_id", "state"]
     table = [tuple(str(r[c])[:12] if c == "doc_id" else r[c] for c in columns) for r in rows]
     print_rows(columns, table, title=rows[0]["url"])
@@ -524,16 +554,27 @@ def history(
 @app.command("demo-server")
 def demo_server(
     night: Annotated[int, typer.Option(help="Which night's content to serve (1 or 2).")] = 1,
-    down: Annotated[list[str] | None, typer.Option(help="Site key to leave unreachable (repeatable).")] = None,
-    broken: Annotated[list[str] | None, typer.Option(help="Site key whose articles lose their body.")] = None,
+    down: Annotated[
+        list[str] | None, typer.Option(help="Site key to leave unreachable (repeatable).", show_default="none")
+    ] = None,
+    broken: Annotated[
+        list[str] | None, typer.Option(help="Site key whose articles lose their body.", show_default="none")
+    ] = None,
 ) -> None:
-    """Serve the bundled demo sites on loopback until interrupted."""
+    """Serve the bundled demo sites on loopback until interrupted, on the ports `trawl demo` uses
+    (8701, 8702) when free, and print the `trawl run` command that crawls them."""
+    from demo.server import DemoServer
     from demo.server import main as serve_demo
+    from flows.demo import DEMO_PORTS, DEMO_SOURCES, url_variable
+
+    def announce(server: DemoServer) -> None:
+        variables = " ".join(f"{url_variable(key)}={url}" for key, url in server.urls.items())
+        print(f"Crawl them with:\n  {variables} trawl run --sources {DEMO_SOURCES}", flush=True)
 
     args = ["--night", str(night)]
     args += [arg for key in down or [] for arg in ("--down", key)]
     args += [arg for key in broken or [] for arg in ("--broken", key)]
-    serve_demo(args)
+    serve_demo(args, ports=DEMO_PORTS, announce=announce)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import ipaddress
 import re
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
@@ -74,6 +74,7 @@ class Diagnosis:
     samples: list[tuple[str, Article | str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     private: bool = False  # the site is on a loopback/private address
+    home_error: str | None = None  # why the home page gave no answer (connection refused, timeout...)
 
 
 def _addresses(host: str) -> list[Address]:
@@ -116,6 +117,13 @@ class Fetcher:
     def _note(self, text: str) -> None:
         if text not in self.d.notes:
             self.d.notes.append(text)
+
+    def failed(self, url: str, error: httpx.HTTPError) -> None:
+        """Keep why a request got no answer: the home page's reason is the report's first line."""
+        reason = f"{type(error).__name__}: {error}".rstrip(": ")
+        if url == self.d.url and self.d.home_error is None:
+            self.d.home_error = reason
+        self._note(f"no answer from {url}: {reason}")
 
     def get(self, url: str) -> httpx.Response | None:
         for _ in range(MAX_REDIRECTS + 1):
@@ -160,7 +168,8 @@ def source_key(url: str) -> str:
 def _get(client: Fetcher, url: str) -> httpx.Response | None:
     try:
         return client.get(url)
-    except httpx.HTTPError:
+    except httpx.HTTPError as error:
+        client.failed(url, error)
         return None
 
 
@@ -290,8 +299,15 @@ def _samples(client: Fetcher, d: Diagnosis) -> None:
         d.samples.append((url, result if isinstance(result, Article) else f"no article: {result.reason}"))
 
 
+def site_url(given: str) -> str:
+    """The site's URL as typed, with ``http://`` when no scheme was given (``host``, ``host:port``)."""
+    given = given.strip()
+    return given if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", given) else f"http://{given}"
+
+
 def diagnose(url: str, client: httpx.Client) -> Diagnosis:
     """Look at a site: robots.txt, home page, REST API, sitemaps, feeds, and a few sample articles."""
+    url = site_url(url)
     d = Diagnosis(url=clean_url(url) or url)
     d.private = on_private_address(d.url)
     fetcher = Fetcher(client, d)
@@ -337,8 +353,11 @@ def sources_entry(d: Diagnosis, key: str | None = None) -> str:
 
 def report_lines(d: Diagnosis) -> list[str]:
     """The findings, one line each, for the terminal."""
-    out = [f"home page: HTTP {d.home_status}" + (f" — {d.name}" if d.name else "")]
-    robots = f"robots.txt: HTTP {d.robots_status}"
+    if d.home_status is None:
+        out = [f"home page: no answer: {d.home_error or 'refused (see the notes)'}"]
+    else:
+        out = [f"home page: HTTP {d.home_status}" + (f" — {d.name}" if d.name else "")]
+    robots = f"robots.txt: HTTP {d.robots_status}" if d.robots_status is not None else "robots.txt: no answer"
     if d.robots_status == 200:
         robots += f"; home page {'allowed' if d.home_allowed else 'DISALLOWED'}"
         robots += f"; Crawl-delay {d.crawl_delay:g} s" if d.crawl_delay else "; no Crawl-delay"
@@ -366,3 +385,25 @@ def report_lines(d: Diagnosis) -> list[str]:
         else:
             out.append(f"sample: {url}: {result}")
     return out
+
+
+def diagnosis_json(d: Diagnosis, entry: str) -> dict[str, Any]:
+    """The findings as JSON-ready data: every field, each sample article's main fields, the entry."""
+    data = {k: v for k, v in asdict(d).items() if k != "samples"}
+    data["samples"] = [
+        {
+            "url": url,
+            "title": r.title,
+            "published_at": r.published_at,
+            "modified_at": r.modified_at,
+            "authors": list(r.authors),
+            "language": r.language,
+            "words": len(r.text.split()),
+            "provenance": r.provenance,
+        }
+        if isinstance(r, Article)
+        else {"url": url, "error": r}
+        for url, r in d.samples
+    ]
+    data["sources_entry"] = entry
+    return data

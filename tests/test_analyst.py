@@ -81,7 +81,7 @@ def cli(*args: str) -> str:
 
 
 def search_json(db: Path, *args: str) -> list[dict[str, Any]]:
-    out = cli("search", *args, "--db", str(db), "--format", "json")
+    out = cli("search", *args, "--db", str(db), "--format", "jsonl")
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
@@ -150,7 +150,7 @@ def test_search_table_output_shows_source_date_title_url_and_snippet(runs: Runs)
 
 
 def test_search_is_one_sql_macro_scored_like_fts_bm25(runs: Runs) -> None:
-    out = cli("sql", "select title, score from search('Удальцову')", "--db", str(runs.night1), "--format", "json")
+    out = cli("sql", "select title, score from search('Удальцову')", "--db", str(runs.night1), "--format", "jsonl")
     assert [json.loads(line)["title"] for line in out.splitlines()] == [
         a.title for a in runs.sites["kprf_demo"].articles if "Удальцов" in " ".join(a.paragraphs)
     ]
@@ -329,10 +329,10 @@ def test_sql_works_while_a_load_holds_the_warehouse(runs: Runs) -> None:
         )
         assert probe.returncode != 0 and "lock" in probe.stderr  # plain DuckDB readers are locked out
         during = subprocess.run(
-            trawl("sql", count, "--db", str(db), "--format", "json"), capture_output=True, text=True, env=env
+            trawl("sql", count, "--db", str(db), "--format", "jsonl"), capture_output=True, text=True, env=env
         )
         waiting = subprocess.Popen(
-            trawl("sql", count, "--db", str(db), "--format", "json", "--live", "--wait", "120"),
+            trawl("sql", count, "--db", str(db), "--format", "jsonl", "--live", "--wait", "120"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -345,7 +345,7 @@ def test_sql_works_while_a_load_holds_the_warehouse(runs: Runs) -> None:
     publish(db)
     live_out, live_err = waiting.communicate(timeout=120)
     after = subprocess.run(
-        trawl("sql", count, "--db", str(db), "--format", "json"), capture_output=True, text=True, env=env, check=True
+        trawl("sql", count, "--db", str(db), "--format", "jsonl"), capture_output=True, text=True, env=env, check=True
     )
     assert during.returncode == 0, during.stderr
     before_n = json.loads(during.stdout)["n"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,9 +52,29 @@ def test_doctor_finds_the_discovery_paths_and_proposes_an_entry(server: DemoServ
     assert checked.exit_code == 0, checked.output
 
 
-def test_doctor_on_a_dead_site_fails_clearly() -> None:
-    result = runner.invoke(app, ["doctor", "http://127.0.0.1:9/", "--timeout", "2"])
-    assert result.exit_code == 2 and "no answer" in result.output
+def _dead_port() -> int:
+    with socket.socket() as sock:  # bound, never listening: a connection is refused
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_doctor_on_a_dead_site_names_the_connection_error() -> None:
+    port = _dead_port()
+    result = runner.invoke(app, ["doctor", f"127.0.0.1:{port}", "--timeout", "2"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2, result.output
+    assert f"http://127.0.0.1:{port}/: no answer from the site: ConnectError" in result.output
+    assert "home page: no answer: ConnectError" in result.output and "HTTP None" not in result.output
+
+
+def test_doctor_json_holds_the_findings_and_the_entry(server: DemoServer) -> None:
+    url = server.urls["kprf_demo"]
+    result = runner.invoke(app, ["doctor", url.removeprefix("http://"), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["url"] == url and found["home_status"] == 200 and found["home_error"] is None
+    assert found["rest_root"] == f"{url}wp-json/" and len(found["samples"]) == 3
+    assert all(s["title"] and s["words"] > 0 for s in found["samples"])
+    assert found["sources_entry"].startswith("# trawl doctor") and f'url = "{url}"' in found["sources_entry"]
 
 
 def test_doctor_is_under_the_crawls_caps(tmp_path: Path) -> None:

@@ -175,7 +175,10 @@ def test_every_escape_is_refused_and_nothing_changes(warehouse: Warehouse, uncha
 def test_ordinary_queries_views_search_and_formats_still_work(warehouse: Warehouse, unchanged: None) -> None:
     code, output = trawl_sql(warehouse, "select count(*) as n from articles", "--format", "json")
     assert code == 0, output
-    assert json.loads(output) == {"n": warehouse.articles}
+    assert json.loads(output) == [{"n": warehouse.articles}]
+    code, output = trawl_sql(warehouse, "select count(*) as n from articles", "--format", "jsonl")
+    assert code == 0, output
+    assert [json.loads(line) for line in output.splitlines()] == [{"n": warehouse.articles}]
     code, output = trawl_sql(
         warehouse, "select source, count(*) as n from articles group by 1 order by 1", "--format", "csv"
     )
@@ -197,7 +200,7 @@ def test_ordinary_queries_views_search_and_formats_still_work(warehouse: Warehou
     ):
         code, output = trawl_sql(warehouse, query)
         assert code == 0, (query, output)
-    code, output = trawl_sql(warehouse, "select title, url from search('educação') limit 5", "--format", "json")
+    code, output = trawl_sql(warehouse, "select title, url from search('educação') limit 5", "--format", "jsonl")
     assert code == 0, output
     hits = [json.loads(line) for line in output.splitlines()]
     assert hits and all("movimento_demo" in h["url"] for h in hits)
@@ -206,7 +209,7 @@ def test_ordinary_queries_views_search_and_formats_still_work(warehouse: Warehou
 
 
 def test_trawl_search_and_history_run_locked_down(warehouse: Warehouse, unchanged: None) -> None:
-    result = runner.invoke(app, ["search", "educação", "--db", str(warehouse.db), "--format", "json"])
+    result = runner.invoke(app, ["search", "educação", "--db", str(warehouse.db), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["source"] for line in result.output.splitlines()][:1] == ["movimento_demo"]
     code, output = trawl_sql(warehouse, "select url from articles limit 1", "--format", "csv")
