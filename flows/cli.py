@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -57,7 +58,7 @@ def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "tabl
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, default=str, ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json.dumps(value, default=output.json_default, ensure_ascii=False, indent=1) + "\n")
 
 
 def print_reports(reports: list[dict[str, Any]]) -> None:
@@ -549,6 +550,77 @@ def history(
                 f"\nversion {row['version'] - 1} -> {row['version']} (+{row['added']} -{row['removed']} paragraphs):"
             )
             console.print(row["diff"], markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def status(
+    db: DbOption = None,
+    runs: Annotated[int, typer.Option("--runs", help="How many of each source's last runs to show.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """How each source is doing: its last runs (status, new, updated, failed, discarded, failure share),
+    days since its last new article, and its open alerts (exit 1 when a source has one)."""
+    from warehouse.sandbox import lock_down
+    from warehouse.status import source_status
+
+    con = _read_only(settings.resolve_paths(db).db)
+    try:
+        found = source_status(lock_down(con), runs)
+    finally:
+        con.close()
+    if as_json:
+        print_json([asdict(s) for s in found])
+    else:
+        columns = ["source", "last run", "status", "new", "updated", "failed", "discarded", "fail %", "recent"]
+        columns += ["days since new", "alerts"]
+        rows = []
+        for s in found:
+            last = s.last_runs[0] if s.last_runs else {}
+            share = last.get("failure_share")
+            rows.append(
+                (
+                    s.source,
+                    f"{last['started_at']:%Y-%m-%d %H:%M}" if last.get("started_at") else "never",
+                    last.get("status", ""),
+                    last.get("new"),
+                    last.get("updated"),
+                    last.get("failed"),
+                    last.get("discarded"),
+                    f"{share:.0%}" if share is not None else "",
+                    " ".join(r["status"] for r in s.last_runs),
+                    s.days_since_new_article,
+                    "; ".join(s.alerts),
+                )
+            )
+        print_rows(columns, rows, title="Sources")
+    if any(s.alerts for s in found):
+        raise typer.Exit(1)
+
+
+@app.command("runs")
+def runs_cmd(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs, newest first.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """The recent runs: when, their state, how long, and what their sources did together."""
+    from warehouse.sandbox import lock_down
+    from warehouse.status import recent_runs
+
+    con = _read_only(settings.resolve_paths(db).db)
+    try:
+        found = recent_runs(lock_down(con), limit)
+    finally:
+        con.close()
+    if as_json:
+        print_json(found)
+        return
+    columns = ["run_id", "started", "status", "seconds", "sources", "not ok", "new", "updated", "failed", "discarded"]
+    keys = ["run_id", "started_at", "status", "seconds", "sources", "sources_not_ok", "new", "updated", "failed"]
+    rows = [
+        tuple(f"{r[k]:%Y-%m-%d %H:%M:%S}" if k == "started_at" else r[k] for k in [*keys, "discarded"]) for r in found
+    ]
+    print_rows(columns, rows, title="Runs")
 
 
 @app.command("demo-server")

@@ -9,6 +9,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
@@ -37,8 +38,9 @@ def cell(value: Any, limit: int = MAX_CELL) -> str:
     return text if len(text) <= limit else f"{text[:limit]}…({len(text) - limit} more chars)"
 
 
-def _json_default(value: Any) -> str:
-    return str(value)
+def json_default(value: Any) -> str:
+    """Dates and times as ISO 8601; anything else JSON cannot hold as its text."""
+    return value.isoformat() if isinstance(value, date | time) else str(value)
 
 
 def _record(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
@@ -62,10 +64,10 @@ def print_rows(
         out.write(buffer.getvalue())
     elif fmt == RowsFormat.jsonl:
         for row in rows:
-            out.write(json.dumps(_record(columns, row), default=_json_default, ensure_ascii=False) + "\n")
+            out.write(json.dumps(_record(columns, row), default=json_default, ensure_ascii=False) + "\n")
     elif fmt == RowsFormat.json:
         records = [_record(columns, row) for row in rows]
-        out.write(json.dumps(records, default=_json_default, ensure_ascii=False, indent=1) + "\n")
+        out.write(json.dumps(records, default=json_default, ensure_ascii=False, indent=1) + "\n")
     elif fmt == RowsFormat.line:
         width = max((len(c) for c in columns), default=0)
         for number, row in enumerate(rows, 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,11 @@ from uuid import UUID
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 from webhook import Receiver
 
 from flows.alerts import Problem, notify, payload, source_problems
+from flows.cli import app
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
 from flows.outcome import WARNINGS_STATE, RunFailed, final_state
@@ -142,6 +145,21 @@ def test_a_dead_source_fails_the_run_by_name_and_alerts_once(
     assert con.execute("select status from run_sources where source = 'kprf_demo'").fetchone() == ("unreachable",)
     assert con.execute("select status from runs").fetchone() == ("completed_with_failures",)
     con.close()
+    # what an operator sees: `trawl status` names the failed source and its reason, exit 1
+    shown = CliRunner().invoke(app, ["status", "--db", str(db), "--json"])
+    assert shown.exit_code == 1, shown.output
+    status = {s["source"]: s for s in json.loads(shown.output)}
+    dead, alive_source = status["kprf_demo"], status["movimento_demo"]
+    assert [r["status"] for r in dead["last_runs"]] == ["unreachable"] and dead["last_new_article_at"] is None
+    assert len(dead["alerts"]) == 1 and dead["alerts"][0].startswith("last run unreachable: ")
+    assert "Connection" in dead["alerts"][0]
+    (last,) = alive_source["last_runs"]
+    assert (last["status"], last["new"], last["failed"], last["failure_share"]) == ("ok", alive, 0, 0.0)
+    assert alive_source["alerts"] == [] and alive_source["days_since_new_article"] is not None
+    runs = json.loads(CliRunner().invoke(app, ["runs", "--db", str(db), "--json"]).output)
+    assert [(r["status"], r["sources"], r["sources_not_ok"], r["new"]) for r in runs] == [
+        ("completed_with_failures", 2, 1, alive)
+    ]
     # exactly one notification, with the source and the reason
     assert len(hook.bodies) == 1
     body = hook.bodies[0]["json"]
