@@ -42,6 +42,12 @@ DataOption = Annotated[
     typer.Option("--data-dir", help="Archive and staging folder.", show_default="$TRAWL_DATA_DIR, else data"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", show_default="off")]
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Every column of the run table (discovery, fetch outcomes, reasons).", show_default="off"
+    ),
+]
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -61,12 +67,27 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, default=output.json_default, ensure_ascii=False, indent=1) + "\n")
 
 
-def print_reports(reports: list[dict[str, Any]]) -> None:
+# the run table a terminal shows by default: (header, report column); --wide shows every column
+NARROW = (
+    ("source", "source"),
+    ("status", "status"),
+    ("new", "new_documents"),
+    ("updated", "new_versions"),
+    ("failed", "failed"),
+    ("discarded", "discarded"),
+    ("seconds", "seconds"),
+)
+
+
+def print_reports(reports: list[dict[str, Any]], wide: bool = False) -> None:
     from flows.report import COLUMNS
 
-    # the report's columns that a run's return value carries (the artifact adds fetch outcomes and timings)
-    columns = [c for c in COLUMNS if not reports or c in reports[0]]
-    print_rows(columns, [tuple(r[c] for c in columns) for r in reports], title="Run summary")
+    if wide:  # the report's columns that a run's return value carries (the artifact adds the rest)
+        pairs = [(c, c) for c in COLUMNS if not reports or c in reports[0]]
+    else:
+        pairs = [(h, c) for h, c in NARROW if not reports or c in reports[0]]
+    rows = [tuple(r[c] for _, c in pairs) for r in reports]
+    print_rows([h for h, _ in pairs], rows, title="Run summary")
     for r in reports:
         if r["status"] != "ok":
             reason = escape((r["error"] or "").splitlines()[0][:300]) if r["error"] else ""  # text, not markup
@@ -133,6 +154,7 @@ def run(
             "--full", help="Recrawl every page without conditional requests (a backfill).", show_default="off"
         ),
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """Run the nightly job now: crawl, extract, clean, deduplicate and load (exit 1 when a source failed)."""
     path = sources or settings.default_sources_file()
@@ -157,15 +179,16 @@ def run(
             full=full,
         )
     except RunFailed as failed:  # every source was loaded and reported; some failed
-        print_reports(failed.reports)
+        print_reports(failed.reports, wide)
         raise typer.Exit(1) from None
-    print_reports(reports)
+    print_reports(reports, wide)
 
 
 @app.command()
 def demo(
     db: DbOption = None,
     data_dir: DataOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Serve the bundled offline demo sites on loopback and run the nightly job on them."""
     from flows.demo import run_demo
@@ -174,7 +197,7 @@ def demo(
     bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
     paths = settings.resolve_paths(db, data_dir)
     reports = run_demo(paths)
-    print_reports(reports)
+    print_reports(reports, wide)
     con = _read_only(paths.db)
     console.print(f"\nWarehouse: [bold]{paths.db}[/bold]\n")
     for query in EXAMPLE_QUERIES:

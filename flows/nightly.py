@@ -19,7 +19,7 @@ from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import extract_crawl, read_extracted
 from flows.outcome import final_state
-from flows.report import publish_report, source_row
+from flows.report import load_summary, publish_report, source_row, stats_artifact
 from flows.runplan import RunPlan, crawl_outputs, plan_run
 from flows.sources import Source, load_sources, select
 from spiders.archive import iter_manifest
@@ -49,7 +49,9 @@ def crawl_source(
     with limits.crawl_slot(source.key, slots):  # bounded crawls; never two of one source at once
         result = run_crawl(source, Path(out_dir), run_id, frontier)
     logger.info("%s", result.stats.get("trawl/summary") or f"crawl of {source.key} finished")
-    logger.info("scrapy stats of %s:\n%s", source.key, json.dumps(result.stats, indent=1, sort_keys=True, default=str))
+    # the whole Scrapy stats: an artifact of the task run (and DEBUG), not 50 log lines per crawl
+    logger.debug("scrapy stats of %s:\n%s", source.key, json.dumps(result.stats, indent=1, sort_keys=True, default=str))
+    stats_artifact(source.key, result.stats)
     if result.returncode != 0:
         raise CrawlFailed(f"crawl of {source.key} exited {result.returncode}:\n{result.log_tail}")
     return result
@@ -98,8 +100,7 @@ def load_source(
         finally:
             con.close()
         publish_snapshot(db)  # readers see each source's load without waiting for the writer
-    counts = {k: v for k, v in report.row().items() if k not in ("crawl_stats", "run_id", "source")}
-    get_run_logger().info("loaded %s: %s", source.key, json.dumps(counts, default=str))
+    get_run_logger().info("%s", load_summary(report))
     return report
 
 

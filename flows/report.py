@@ -42,6 +42,24 @@ COLUMNS = (
 )
 
 
+def load_summary(report: LoadReport) -> str:
+    """One line of what a source's load did, for the log."""
+    line = (
+        f"loaded {report.source}: {report.status}, {report.new_documents} new, {report.new_versions} updated, "
+        f"{report.duplicates} duplicates, {report.failed} failed, {report.discarded} discarded"
+    )
+    return line + (f" ({report.error.splitlines()[0][:200]})" if report.error else "")
+
+
+def stats_artifact(source: str, stats: Mapping[str, Any]) -> None:
+    """A crawl's Scrapy stats as a table artifact of its task run (key ``trawl-crawl-stats-<source>``)."""
+    create_table_artifact(
+        key=source_key(source).replace("trawl-source-", "trawl-crawl-stats-", 1),
+        table=[{"stat": k, "value": str(v)} for k, v in sorted(stats.items())],
+        description=f"Scrapy stats of the crawl of {source}",
+    )
+
+
 def source_key(source: str) -> str:
     """The artifact key of one source's history: lower-case letters, digits and dashes only."""
     return "trawl-source-" + re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-")

@@ -159,3 +159,19 @@ def test_demo_server_prints_the_run_command_for_its_urls() -> None:
     for key, url in urls.items():
         assert f"TRAWL_DEMO_{key.upper()}_URL={url}" in lines[3]
     assert "trawl run --sources" in lines[3] and lines[3].endswith("demo/sources.toml")
+
+
+def test_the_run_table_is_narrow_unless_wide_is_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from flows.cli import print_reports
+    from flows.report import COLUMNS
+
+    report = {column: 0 for column in COLUMNS} | {"source": "a_source", "status": "ok", "error": "-"}
+    print_reports([report])
+    narrow = capsys.readouterr().out
+    assert all(h in narrow for h in ("source", "status", "new", "updated", "failed", "discarded", "seconds"))
+    assert "not_modified" not in narrow and "discovered" not in narrow
+    assert max(len(line) for line in narrow.splitlines()) <= 100
+    print_reports([report], wide=True)
+    wide = capsys.readouterr().out
+    header = next(line for line in wide.splitlines() if "source" in line)
+    assert header.count("┃") == len(COLUMNS) + 1  # every column of the report

@@ -120,7 +120,15 @@ def test_nightly_runs_through_its_deployment_and_never_overlaps(stack: Stack, tw
     names = {t["name"] for t in tasks}
     assert {f"{stage}-{key}" for stage in ("crawl", "extract", "load") for key in stack.demo_urls} <= names
     logs = api(stack, "POST", "/logs/filter", {"logs": {"flow_run_id": {"any_": [completed]}}, "limit": 200})
-    assert any(line["message"].startswith("scrapy stats of kprf_demo") for line in logs)
+    # one summary line per crawl; the Scrapy stats are an artifact, not log lines
+    assert any(line["message"].startswith("trawl crawl kprf_demo: finished") for line in logs)
+    assert not any("scrapy stats" in line["message"] or '"log_count/INFO"' in line["message"] for line in logs)
+    assert any(line["message"].startswith("loaded kprf_demo: ok, ") for line in logs)
+    stats = api(stack, "POST", "/artifacts/filter", {"artifacts": {"key": {"any_": ["trawl-crawl-stats-kprf-demo"]}}})
+    assert stats, "the crawl's stats artifact"
+    data = stats[0]["data"]
+    rows = json.loads(data) if isinstance(data, str) else data
+    assert any(row["stat"] == "finish_reason" for row in rows)
     # the crawl bounds are OS file locks beside the data (flows/limits.py), not Prefect limits
     assert any(line["message"].startswith("run ") for line in logs)
 
