@@ -380,16 +380,35 @@ def export(
 def serve(
     sources: SourcesOption = None,
     db: DbOption = None,
-    cron: Annotated[str, typer.Option(help="Cron schedule.")] = "0 2 * * *",
+    cron: Annotated[str, typer.Option(help="Cron schedule of the nightly run.")] = "0 2 * * *",
     timezone: Annotated[str, typer.Option(help="Time zone of the schedule.")] = "UTC",
+    port: Annotated[
+        int, typer.Option(help="Port of the local Prefect server to use, or to start when none answers there.")
+    ] = 4200,
 ) -> None:
-    """Run the nightly schedule embedded in this process (no worker needed; a server shows it)."""
-    from prefect.schedules import Cron
+    """Run the nightly flow on its schedule from this process (Ctrl-C or SIGTERM stops it and all it started).
 
-    from flows.nightly import nightly
+    The Prefect API is $PREFECT_API_URL, else a local server already on --port (`trawl ui`'s), else one
+    this command starts and stops."""
+    from flows.serve import serve as serve_nightly
+    from flows.ui import UiError
 
-    params = {"sources_file": str(sources) if sources else None, "db": str(db) if db else None}
-    nightly.serve(name="nightly", schedule=Cron(cron, timezone=timezone), parameters=params)
+    def announce(api: str, origin: str, upcoming: list[datetime]) -> None:
+        console.print(f"Prefect API {api}: {origin}", markup=False, highlight=False)
+        when = ", ".join(f"{t:%Y-%m-%d %H:%M %Z}" for t in upcoming)
+        console.print(f"nightly on {cron!r} ({timezone}); next runs: {when}. Ctrl-C stops.", markup=False)
+
+    path = sources or settings.default_sources_file()
+    try:
+        select(load_sources(path), None, path)
+    except SourcesError as error:
+        _fail(str(error))
+    params = {"sources_file": str(path), "db": str(db) if db else None}
+    try:
+        serve_nightly(cron, timezone, params, port, announce)
+    except UiError as error:
+        _fail(str(error))
+    console.print("stopped")
 
 
 @app.command("sources")

@@ -100,8 +100,10 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 300) -> str:
 
 
 @contextmanager
-def _process(args: list[str], env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A child process logging to a file, stopped (SIGTERM, then SIGKILL) on exit."""
+def managed_process(
+    args: list[str], env: dict[str, str], log_path: Path, grace: float = 30.0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A child process logging to a file, stopped on exit (SIGTERM, then SIGKILL after ``grace`` s)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log: IO[bytes] = log_path.open("ab")
     child = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -111,7 +113,7 @@ def _process(args: list[str], env: dict[str, str], log_path: Path) -> Iterator[s
         if child.poll() is None:
             child.terminate()
             try:
-                child.wait(timeout=30)
+                child.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait(timeout=10)
@@ -135,7 +137,7 @@ def local_stack(
     env = offline_env(port, home, extra_env)
     with ExitStack() as stack:
         server = stack.enter_context(
-            _process(
+            managed_process(
                 [PREFECT, "server", "start", "--host", HOST, "--port", str(port)], env, home / "logs" / "server.log"
             )
         )
@@ -155,7 +157,7 @@ def local_stack(
         prefect(env, "deploy", "--all", "--no-prompt")
         if worker:
             stack.enter_context(
-                _process(
+                managed_process(
                     [PREFECT, "worker", "start", "--pool", POOL, "--type", "process"],
                     env,
                     home / "logs" / "worker.log",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import processes
 import pytest
 from test_resume import content
 
@@ -68,19 +69,8 @@ def trawl_run(home: Path, db: Path, log: Path, mark: str) -> subprocess.Popen[by
 
 
 def marked(mark: str) -> list[str]:
-    """Every live process whose environment carries the marker (its command line)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if f"{MARK}={mark}".encode() in (entry / "environ").read_bytes().split(b"\0"):
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state != "Z":
-                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
-        except OSError:
-            continue
-    return found
+    """Every live process of the run marked ``mark`` (its command line)."""
+    return processes.marked(MARK, mark)
 
 
 def wait_for(predicate: Any, seconds: float) -> bool:
