@@ -487,7 +487,7 @@ def ui(
 
     signal.signal(signal.SIGTERM, stop)  # `kill` stops the children too, like Ctrl-C
     try:
-        with local_stack(port=port, demo=demo) as stack:
+        with local_stack(port=port, demo=demo, say=lambda step: console.print(step, markup=False)) as stack:
             console.print(f"Prefect UI: [bold]{stack.ui_url}[/bold]  (server, worker and logs in {stack.home})")
             for key, url in stack.demo_urls.items():
                 console.print(f"demo site {key}: {url}")
@@ -497,12 +497,16 @@ def ui(
                 "  .venv/bin/prefect deployment run nightly/nightly --watch\n"
                 "Press Ctrl-C to stop the worker, the server and the demo sites."
             )
-            while True:
-                time.sleep(3600)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                console.print("stopping the worker, the server and the demo sites...")
     except UiError as error:
         _fail(str(error))
-    except KeyboardInterrupt:
-        console.print("stopped")
+    except KeyboardInterrupt:  # during the start
+        pass
+    console.print("stopped")
 
 
 @app.command()

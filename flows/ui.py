@@ -128,14 +128,17 @@ def local_stack(
     extra_env: dict[str, str] | None = None,
     worker: bool = True,
     demo_ports: dict[str, int] | None = None,
+    say: Callable[[str], None] = lambda _: None,
 ) -> Iterator[Stack]:
-    """Start the server, apply prefect.yaml, start a worker (and the demo sites); stop all on exit."""
+    """Start the server, apply prefect.yaml, start a worker (and the demo sites); stop all on exit.
+    ``say`` hears each step as it starts (the server alone takes 10-60 s)."""
     home = (home or PROJECT_ROOT / ".prefect").resolve()
     home.mkdir(parents=True, exist_ok=True)
     if not port_is_free(port):
         raise UiError(f"port {port} on {HOST} is busy: another Prefect server? Stop it or pass --port")
     env = offline_env(port, home, extra_env)
     with ExitStack() as stack:
+        say(f"starting the Prefect server on {HOST}:{port} (log {home / 'logs' / 'server.log'})...")
         server = stack.enter_context(
             managed_process(
                 [PREFECT, "server", "start", "--host", HOST, "--port", str(port)], env, home / "logs" / "server.log"
@@ -152,10 +155,12 @@ def local_stack(
             running.demo_urls = dict(running.demo.urls)
             env["TRAWL_SOURCES"] = str(DEMO_SOURCES)
             env.update({url_variable(key): url for key, url in running.demo_urls.items()})
+        say(f"server up; applying prefect.yaml (work pool {POOL}, deployments)...")
         if httpx.get(f"{running.api_url}/work_pools/{POOL}", timeout=10).status_code == 404:
             prefect(env, "work-pool", "create", POOL, "--type", "process")
         prefect(env, "deploy", "--all", "--no-prompt")
         if worker:
+            say("starting a process worker...")
             stack.enter_context(
                 managed_process(
                     [PREFECT, "worker", "start", "--pool", POOL, "--type", "process"],
