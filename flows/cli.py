@@ -170,14 +170,17 @@ def run(
 
     bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
 
+    from flows import progress
+
     try:
-        reports = nightly(
-            sources_file=str(path),
-            db=str(db) if db else None,
-            data_dir=str(data_dir) if data_dir else None,
-            only=source,
-            full=full,
-        )
+        with progress.terminal(console):
+            reports = nightly(
+                sources_file=str(path),
+                db=str(db) if db else None,
+                data_dir=str(data_dir) if data_dir else None,
+                only=source,
+                full=full,
+            )
     except RunFailed as failed:  # every source was loaded and reported; some failed
         print_reports(failed.reports, wide)
         raise typer.Exit(1) from None
@@ -195,8 +198,11 @@ def demo(
     from flows.lifetime import bind_prefect_server
 
     bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
+    from flows import progress
+
     paths = settings.resolve_paths(db, data_dir)
-    reports = run_demo(paths)
+    with progress.terminal(console):
+        reports = run_demo(paths)
     print_reports(reports, wide)
     con = _read_only(paths.db)
     console.print(f"\nWarehouse: [bold]{paths.db}[/bold]\n")

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flows import progress
 from flows.lifetime import child_env
+from flows.progress import count_lines, watch_lines
 from flows.sources import Source
+from spiders.warc import MANIFEST_NAME
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,23 @@ def run_crawl(
         return CrawlResult(str(out_dir), 0, done, "crawl already finished in an earlier attempt of this run")
     job = write_job(source, out_dir, run_id, frontier)
     log_path = out_dir / "crawl.log"
-    with log_path.open("ab") as log:
-        completed = subprocess.run(
-            [sys.executable, "-m", "spiders.crawl", str(job)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=child_env(),  # the spider exits when this process dies (flows/lifetime.py)
-            timeout=timeout,
-            check=False,
-        )
+    # the pages the spider has archived so far (its manifest grows a line per response)
+    progress.report(source.key, "crawl", 0)
+    stop_watching = watch_lines(out_dir / MANIFEST_NAME, lambda n: progress.report(source.key, "crawl", n))
+    try:
+        with log_path.open("ab") as log:
+            completed = subprocess.run(
+                [sys.executable, "-m", "spiders.crawl", str(job)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=child_env(),  # the spider exits when this process dies (flows/lifetime.py)
+                timeout=timeout,
+                check=False,
+            )
+    finally:
+        stop_watching()
+    fetched = count_lines(out_dir / MANIFEST_NAME, 0, 0)[1]
+    progress.report(source.key, "crawl", fetched, fetched)
     stats_path = out_dir / "stats.json"
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
     tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])

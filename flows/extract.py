@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -199,24 +199,38 @@ def _up_to_date(target: Path, out_dir: Path) -> bool:
     return all(p.stat().st_mtime <= target.stat().st_mtime for p in inputs)
 
 
-def extract_crawl(out_dir: Path, workers: int | None = None, date_floor: date | None = None) -> Path:
+def extract_crawl(
+    out_dir: Path,
+    workers: int | None = None,
+    date_floor: date | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+) -> Path:
     """Extract a crawl's article pages into ``out_dir/extracted.jsonl`` (rewritten whole, unless up to date)."""
     target = out_dir / "extracted.jsonl"
     if _up_to_date(target, out_dir):
         return target
-    return extract_pages(article_refs(out_dir, date_floor), target, workers)
+    return extract_pages(article_refs(out_dir, date_floor), target, workers, on_page=on_page)
 
 
 def extract_pages(
-    refs: list[PageRef], target: Path, workers: int | None = None, timeout: float = PAGE_TIMEOUT_S
+    refs: list[PageRef],
+    target: Path,
+    workers: int | None = None,
+    timeout: float = PAGE_TIMEOUT_S,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Extract archived pages (of any crawls) into ``target``, a JSON-lines file rewritten whole;
-    a page taking over ``timeout`` seconds is a ``timeout`` discard."""
+    a page taking over ``timeout`` seconds is a ``timeout`` discard. ``on_page(done, total)``
+    hears each page as it is through."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".jsonl.part")
+    if on_page is not None:
+        on_page(0, len(refs))
     with partial.open("w", encoding="utf-8") as handle:
-        for row in _results(refs, workers or os.cpu_count() or 1, timeout):
+        for done, row in enumerate(_results(refs, workers or os.cpu_count() or 1, timeout), 1):
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            if on_page is not None:
+                on_page(done, len(refs))
     partial.replace(target)
     return target
 

@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from prefect.states import State
 from prefect.tasks import exponential_backoff
 
-from flows import limits, settings
+from flows import limits, progress, settings
 from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult, run_crawl
@@ -60,7 +60,11 @@ def crawl_source(
 @task(task_run_name="extract-{source.key}")
 def extract_source(source: Source, crawl: CrawlResult) -> str:
     """Extract the crawl's article pages from the archive (all cores, per-page timeout)."""
-    path = extract_crawl(Path(crawl.out_dir), date_floor=source.date_floor)
+    path = extract_crawl(
+        Path(crawl.out_dir),
+        date_floor=source.date_floor,
+        on_page=lambda done, total: progress.report(source.key, "extract", done, total),
+    )
     get_run_logger().info("extracted %s pages of %s into %s", sum(1 for _ in path.open()), source.key, path)
     return str(path)
 
@@ -101,6 +105,7 @@ def load_source(
             con.close()
         publish_snapshot(db)  # readers see each source's load without waiting for the writer
     get_run_logger().info("%s", load_summary(report))
+    progress.report(source.key, "load", 1, 1)
     return report
 
 
@@ -167,6 +172,7 @@ def _nightly(
 ) -> State[Any]:
     logger = get_run_logger()
     started = datetime.now(UTC)
+    progress.forget_artifacts()  # this run's progress artifacts are new ones
     plan = _begin(paths.db, sources, paths, full, resume=not only and not full)
     run_id = plan.run_id
     todo = [s for s in sources if s.key in plan.inputs]

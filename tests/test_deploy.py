@@ -129,6 +129,9 @@ def test_nightly_runs_through_its_deployment_and_never_overlaps(stack: Stack, tw
     data = stats[0]["data"]
     rows = json.loads(data) if isinstance(data, str) else data
     assert any(row["stat"] == "finish_reason" for row in rows)
+    # each source's progress artifact filled up in the UI during the run
+    made = api(stack, "POST", "/artifacts/filter", {"artifacts": {"key": {"any_": ["trawl-progress-kprf-demo"]}}})
+    assert made and made[0]["type"] == "progress" and float(made[0]["data"]) == 100.0
     # the crawl bounds are OS file locks beside the data (flows/limits.py), not Prefect limits
     assert any(line["message"].startswith("run ") for line in logs)
 
