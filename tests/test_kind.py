@@ -12,6 +12,7 @@ from transforms.extract import extract_article
 from transforms.kind import (
     ARTICLE,
     DEFAULT,
+    GENERIC_PAGE,
     JSON_LD_TYPE,
     MICRODATA_TYPE,
     OG_TYPE,
@@ -22,6 +23,7 @@ from transforms.kind import (
     URL_SHAPE,
     WP_POST_CLASS,
     decide,
+    generic_page,
     og_kind,
     schema_kind,
     sitemap_kind,
@@ -57,6 +59,9 @@ URL = "https://news.example/section/some-slug/"
         ([(MICRODATA_TYPE, PAGE), (JSON_LD_TYPE, ARTICLE)], False, (ARTICLE, JSON_LD_TYPE)),
         # og:type website beats a date (the structural signal first)
         ([(OG_TYPE, PAGE)], True, (PAGE, OG_TYPE)),
+        # a plain WebPage (every page is one) counts only below og:type, above a date
+        ([(GENERIC_PAGE, PAGE), (OG_TYPE, ARTICLE)], True, (ARTICLE, OG_TYPE)),
+        ([(GENERIC_PAGE, PAGE)], True, (PAGE, GENERIC_PAGE)),
         # unknown kinds are no signal
         ([(REST_TYPE, "attachment"), (OG_TYPE, PAGE)], True, (PAGE, OG_TYPE)),
     ],
@@ -99,6 +104,8 @@ def test_small_readers() -> None:
     assert schema_kind(["WebPage", "NewsArticle"]) == ARTICLE
     assert schema_kind(["https://schema.org/AboutPage"]) == PAGE
     assert schema_kind(["Organization", "WebSite"]) is None
+    assert schema_kind(["WebPage"]) is None and generic_page(["https://schema.org/WebPage"]) == PAGE
+    assert generic_page(["WebPage", "Article"]) is None and generic_page(["WebSite"]) is None
     assert og_kind("website") == PAGE and og_kind("article") == ARTICLE and og_kind("") is None
     assert url_kind("https://x.example/section/slug/") is None
     assert url_kind("https://x.example/file.pdf") is None
@@ -168,3 +175,30 @@ def test_a_short_page_is_still_discarded_as_not_article() -> None:
     )
     result = extract_article(html, "https://x.example/contacts/")
     assert isinstance(result, Discard) and result.reason == "not_article"
+
+
+def test_rest_listing_keeps_the_type_and_lists_pages() -> None:
+    from spiders import rest
+
+    body = json.dumps(
+        [
+            {"id": 2, "link": "https://x.example/about/", "type": "page", "date_gmt": "2020-01-01T00:00:00"},
+            {"id": 9, "link": "https://x.example/2024/05/x/", "type": "post"},
+            {"id": 10, "link": "https://x.example/2024/05/y/", "type": ["garbled"]},
+        ]
+    ).encode()
+    posts = rest.parse_posts(body)
+    assert posts is not None
+    assert [p.type for p in posts] == ["page", "post", None]
+    assert rest.resolve(posts[0], {})["type"] == "page"
+    assert "/wp/v2/pages?" in rest.posts_url("https://x.example/wp-json/", 1, None, "pages")
+    assert "type" in rest.POST_FIELDS.split(",")
+
+
+def test_a_body_itemtype_webpage_on_an_article_page_does_not_make_it_a_page() -> None:
+    html = _page('<meta property="og:type" content="article">').replace(
+        "<body class=''>", "<body class='' itemscope itemtype='https://schema.org/WebPage'>"
+    )
+    result = extract_article(html, "https://x.example/section/slug/")
+    assert isinstance(result, Article)
+    assert (result.doc_kind, result.provenance["kind"]) == (ARTICLE, OG_TYPE)

@@ -7,10 +7,13 @@ One decision from standard signals, strongest first; the first tier that speaks 
    (``wp-sitemap-posts-page-N.xml``, Yoast's and Rank Math's ``page-sitemap.xml``) or a post one;
 3. ``html:wp-post-class``: WordPress' ``post_class()`` on the entry, ``type-post`` or ``type-page``;
 4. schema.org ``@type`` (JSON-LD, microdata): Article, NewsArticle, BlogPosting... against
-   WebPage, AboutPage, ContactPage...;
+   AboutPage, ContactPage, CollectionPage... (the specific page types);
 5. ``meta:og:type``: ``article`` against ``website`` (or any other non-article type);
-6. a publication date: a page has none (its absence alone says nothing);
-7. the URL's shape, last: a dated path (``/2024/05/slug``) or ``?p=N`` is a post, ``?page_id=N``
+6. ``schema.org:WebPage``: a plain WebPage and no Article type. Every web page is a WebPage, article
+   pages included (themes put ``itemtype=WebPage`` on every ``<body>``), so the generic type
+   only counts below ``og:type``;
+7. a publication date: a page has none (its absence alone says nothing);
+8. the URL's shape, last: a dated path (``/2024/05/slug``) or ``?p=N`` is a post, ``?page_id=N``
    or a single top-level slug (``/about/``) a page.
 
 Inside one tier an article signal beats a page signal (Yoast describes every post as a WebPage
@@ -34,6 +37,7 @@ WP_POST_CLASS = "html:wp-post-class"
 JSON_LD_TYPE = "json-ld:@type"
 MICRODATA_TYPE = "microdata:itemtype"
 OG_TYPE = "meta:og:type"
+GENERIC_PAGE = "schema.org:WebPage"
 PUBLISHED = "published_at"
 URL_SHAPE = "url"
 DEFAULT = "default"
@@ -43,6 +47,7 @@ TIERS: tuple[tuple[str, ...], ...] = (
     (WP_POST_CLASS,),
     (JSON_LD_TYPE, MICRODATA_TYPE),
     (OG_TYPE,),
+    (GENERIC_PAGE,),
 )
 # schema.org types of an article (``transforms.metadata`` reads its fields from objects of these)
 ARTICLE_TYPES = frozenset(
@@ -61,11 +66,10 @@ ARTICLE_TYPES = frozenset(
         "socialmediaposting",
     }
 )
-# schema.org types of a page that is no article (the WebPage family; CollectionPage and the like
-# are listings, which are no articles either)
+# schema.org types of a page that is no article (the WebPage family but WebPage itself, see
+# GENERIC_PAGE; CollectionPage and the like are listings, which are no articles either)
 PAGE_TYPES = frozenset(
     {
-        "webpage",
         "aboutpage",
         "contactpage",
         "profilepage",
@@ -103,12 +107,23 @@ def sitemap_kind(sitemap_url: str) -> str | None:
     return wordpress_type(match.group("type")) if match else None
 
 
+def _type_names(types: Iterable[str]) -> set[str]:
+    return {str(t).casefold().rsplit("/", 1)[-1] for t in types}
+
+
 def schema_kind(types: Iterable[str]) -> str | None:
-    """The kind that schema.org types say: any Article type is an article, else a WebPage type a page."""
-    names = {t.casefold().rsplit("/", 1)[-1] for t in types}
+    """The kind that schema.org types say: any Article type is an article, else a specific page
+    type (AboutPage, ContactPage...) a page; a plain WebPage says nothing here (``generic_page``)."""
+    names = _type_names(types)
     if names & ARTICLE_TYPES:
         return ARTICLE
     return PAGE if names & PAGE_TYPES else None
+
+
+def generic_page(types: Iterable[str]) -> str | None:
+    """``page`` when the types hold a plain WebPage and no Article type (the weak schema.org signal)."""
+    names = _type_names(types)
+    return PAGE if "webpage" in names and not names & ARTICLE_TYPES else None
 
 
 def og_kind(og_type: str | None) -> str | None:

@@ -21,12 +21,14 @@ from transforms.dates import parse_datetime
 from transforms.kind import (
     ARTICLE,
     ARTICLE_TYPES,
+    GENERIC_PAGE,
     JSON_LD_TYPE,
     MICRODATA_TYPE,
     OG_TYPE,
     PAGE,
     WP_POST_CLASS,
     Signal,
+    generic_page,
     og_kind,
     schema_kind,
 )
@@ -139,7 +141,9 @@ def _listed(value: Any) -> list[Any]:
 def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
     objects = list(_jsonld_objects(tree))
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
-    found.kind(JSON_LD_TYPE, schema_kind(t for obj in objects for t in _types(obj)))
+    types = [t for obj in objects for t in _types(obj)]
+    found.kind(JSON_LD_TYPE, schema_kind(types))
+    found.kind(GENERIC_PAGE, generic_page(types))
     for obj in objects:
         if not _types(obj) & ARTICLE_TYPES:
             continue
@@ -262,6 +266,7 @@ def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
     found.offer("authors", lambda: _microdata_authors(tree), "microdata:author")
     itemtypes = [t for value in tree.xpath("//*[@itemtype]/@itemtype") for t in str(value).split()]
     found.kind(MICRODATA_TYPE, schema_kind(itemtypes))
+    found.kind(GENERIC_PAGE, generic_page(itemtypes))
     for name, prop in (("published_at", "datePublished"), ("modified_at", "dateModified")):
         path = f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content'
         found.offer(name, lambda p: parse_datetime(_first(tree, p)), f"microdata:{prop}", path)
