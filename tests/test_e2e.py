@@ -61,7 +61,8 @@ def page_url(night: Night, site: str, path: str) -> str:
 
 
 def long_pages(site: DemoSite) -> list[Any]:
-    """The site's static pages of article length (the short ones are discarded as not_article)."""
+    """The site's static pages long enough to be stored (extraction's own bar: under
+    MIN_TEXT_CHARS of text a page is discarded as not_article)."""
     return [p for p in site.pages if len("\n".join(p.paragraphs)) >= MIN_TEXT_CHARS]
 
 
