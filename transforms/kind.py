@@ -5,7 +5,8 @@ One decision from standard signals, strongest first; the first tier that speaks 
 1. ``rest-api:type``: the WordPress REST API's ``type`` of the item (``post`` or ``page``);
 2. ``sitemap:type``: the sitemap that listed the URL is a page sitemap
    (``wp-sitemap-posts-page-N.xml``, Yoast's and Rank Math's ``page-sitemap.xml``) or a post one;
-3. ``html:wp-post-class``: WordPress' ``post_class()`` on the entry, ``type-post`` or ``type-page``;
+3. ``html:wp-post-class``: WordPress' own post type in the markup: ``body_class()`` (``single-post``,
+   ``postid-N`` against ``page-id-N``), else ``post_class()`` on the entry (``type-post``, ``type-page``);
 4. schema.org ``@type`` (JSON-LD, microdata): Article, NewsArticle, BlogPosting... against
    AboutPage, ContactPage, CollectionPage... (the specific page types);
 5. ``meta:og:type``: ``article`` against ``website`` (or any other non-article type);

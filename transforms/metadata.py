@@ -59,8 +59,14 @@ class Found:
     # field -> why a signal for it could not be read (the field is then left to the other signals)
     failures: dict[str, str] = field(default_factory=dict)
 
-    def kind(self, signal: str, kind: str | None) -> None:
-        """Note what one signal says the page is (nothing when it does not say)."""
+    def kind(self, signal: str, compute: Callable[..., str | None], *args: Any) -> None:
+        """Note what one signal, ``compute(*args)``, says the page is (nothing when it does not
+        say); a signal that cannot be read is no signal (its reason kept under ``kind``)."""
+        try:
+            kind = compute(*args)
+        except Exception as error:  # a malformed page costs this signal only
+            self.fail("kind", signal, error)
+            return
         if kind is not None and (signal, kind) not in self.kinds:
             self.kinds.append((signal, kind))
 
@@ -142,8 +148,8 @@ def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
     objects = list(_jsonld_objects(tree))
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
     types = [t for obj in objects for t in _types(obj)]
-    found.kind(JSON_LD_TYPE, schema_kind(types))
-    found.kind(GENERIC_PAGE, generic_page(types))
+    found.kind(JSON_LD_TYPE, schema_kind, types)
+    found.kind(GENERIC_PAGE, generic_page, types)
     for obj in objects:
         if not _types(obj) & ARTICLE_TYPES:
             continue
@@ -178,7 +184,7 @@ def _from_meta(tree: lxml_html.HtmlElement, found: Found, base_url: str) -> None
     def first(key: str) -> str:
         return next((v for v in meta.get(key, []) if v), "")
 
-    found.kind(OG_TYPE, og_kind(first("og:type")))
+    found.kind(OG_TYPE, lambda: og_kind(first("og:type")))
     found.offer("published_at", lambda: parse_datetime(first("article:published_time")), "meta:article:published_time")
     found.offer("modified_at", lambda: parse_datetime(first("article:modified_time")), "meta:article:modified_time")
     found.offer("published_at", lambda: parse_datetime(first("datepublished") or first("date")), "meta:date")
@@ -229,7 +235,7 @@ def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
         "html:rel=category",
     )
     found.offer("tags", lambda: _unique(a.text_content() for a in links if _rel_tokens(a) == {"tag"}), "html:rel=tag")
-    found.kind(WP_POST_CLASS, _wp_kind(tree))
+    found.kind(WP_POST_CLASS, _wp_kind, tree)
 
 
 def _class_tokens(node: lxml_html.HtmlElement | None) -> list[str]:
@@ -264,9 +270,9 @@ def _microdata_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
 def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
     """schema.org microdata: itemprop author (or its nested name) and the dates' datetime."""
     found.offer("authors", lambda: _microdata_authors(tree), "microdata:author")
-    itemtypes = [t for value in tree.xpath("//*[@itemtype]/@itemtype") for t in str(value).split()]
-    found.kind(MICRODATA_TYPE, schema_kind(itemtypes))
-    found.kind(GENERIC_PAGE, generic_page(itemtypes))
+    itemtypes = "//*[@itemtype]/@itemtype"
+    found.kind(MICRODATA_TYPE, lambda: schema_kind(t for v in tree.xpath(itemtypes) for t in str(v).split()))
+    found.kind(GENERIC_PAGE, lambda: generic_page(t for v in tree.xpath(itemtypes) for t in str(v).split()))
     for name, prop in (("published_at", "datePublished"), ("modified_at", "dateModified")):
         path = f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content'
         found.offer(name, lambda p: parse_datetime(_first(tree, p)), f"microdata:{prop}", path)
