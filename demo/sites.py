@@ -155,6 +155,9 @@ KPRF_ABOUT = (
     "Сторонники, которые пока не готовы вступить в партию, могут участвовать в работе как волонтёры: "
     "наблюдать на выборах, распространять газету, помогать в организации митингов и просветительских "
     "лекций. Мы рады каждому, кто хочет сделать наш город справедливее.",
+    "Городское отделение издаёт газету «Правда Москвы» и ведёт страницы в социальных сетях. Каждую "
+    "неделю в приёмной городского комитета проходят бесплатные юридические консультации для жителей: "
+    "юристы помогают составить жалобу, обращение в суд или запрос в органы власти.",
 )
 MOVIMENTO_ABOUT = (
     "A Revista Movimento é uma publicação dedicada ao debate teórico e político da esquerda socialista "
@@ -177,6 +180,9 @@ MOVIMENTO_ABOUT = (
     "linha editorial.",
     "Quem quiser apoiar o projeto pode assinar a edição impressa, divulgar nossos textos nas redes, organizar "
     "debates de lançamento em sua cidade ou universidade e escrever para a redação com sugestões de pautas.",
+    "Além da revista, mantemos uma editora que publica livros de formação política, organizamos cursos "
+    "abertos sobre a história do movimento operário e participamos de redes internacionais de publicações "
+    "socialistas, com as quais trocamos textos e traduções regularmente.",
 )
 
 
