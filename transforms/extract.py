@@ -50,7 +50,7 @@ from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else
