@@ -1,4 +1,4 @@
-"""The WordPress REST API of a demo site: /wp-json/ and wp/v2 posts, users, categories and tags.
+"""The WordPress REST API of a demo site: /wp-json/ and wp/v2 posts, pages, users, categories and tags.
 
 Shaped like WordPress 6: ``page``/``per_page`` (at most 100), ``orderby`` (date, modified, id,
 title), ``order``, ``after``/``modified_after`` (a naive time is the site's local time, as in
@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
-from demo.model import DemoArticle
-from demo.templates import SiteView, excerpt
+from demo.model import DemoArticle, DemoPage
+from demo.templates import SiteView, esc, excerpt
 
 JsonResponse = tuple[int, list[tuple[str, str]], bytes]
 MAX_PER_PAGE = 100
@@ -72,7 +72,7 @@ class RestApi:
         parts = route.strip("/").split("/")
         if len(parts) in (3, 4) and parts[:2] == ["wp", "v2"]:
             kind = parts[2]
-            if kind in ("posts", "users", "categories", "tags"):
+            if kind in ("posts", "pages", "users", "categories", "tags"):
                 if len(parts) == 4:
                     return self._single(kind, parts[3], params)
                 return self._collection(kind, params)
@@ -90,7 +90,10 @@ class RestApi:
             "timezone_string": "",
             "namespaces": ["oembed/1.0", "wp/v2", "wp-site-health/v1"],
             "authentication": [],
-            "routes": {"/wp/v2/posts": {"namespace": "wp/v2", "methods": ["GET"]}},
+            "routes": {
+                "/wp/v2/posts": {"namespace": "wp/v2", "methods": ["GET"]},
+                "/wp/v2/pages": {"namespace": "wp/v2", "methods": ["GET"]},
+            },
         }
 
     def _post(self, art: DemoArticle) -> dict[str, Any]:
@@ -120,6 +123,31 @@ class RestApi:
             "categories": [v.term_id(c) for c in art.categories],
             "tags": [v.term_id(t) for t in art.tags],
             "_links": {"self": [{"href": v.url(f"/wp-json/wp/v2/posts/{art.post_id}")}]},
+        }
+
+    def _page(self, page: DemoPage) -> dict[str, Any]:
+        """A static page as WordPress lists it under wp/v2/pages: ``type`` page, no terms."""
+        v = self.v
+        body = "".join(f"<p>{esc(p)}</p>\n" for p in page.paragraphs)
+        return {
+            "id": page.post_id,
+            "date": _local(page.published, self.tz),
+            "date_gmt": _gmt(page.published),
+            "guid": {"rendered": v.url(f"/?page_id={page.post_id}")},
+            "modified": _local(page.modified, self.tz),
+            "modified_gmt": _gmt(page.modified),
+            "slug": page.path.rstrip("/").rsplit("/", 1)[-1],
+            "status": "publish",
+            "type": "page",
+            "link": v.url(page.path),
+            "title": {"rendered": page.title},
+            "content": {"rendered": body, "protected": False},
+            "author": 0,
+            "parent": 0,
+            "menu_order": 0,
+            "template": "",
+            "meta": [],
+            "_links": {"self": [{"href": v.url(f"/wp-json/wp/v2/pages/{page.post_id}")}]},
         }
 
     def _terms(self, kind: str) -> list[dict[str, Any]]:
@@ -175,6 +203,11 @@ class RestApi:
             if art is None:
                 return _error(404, "rest_post_invalid_id", "Invalid post ID.")
             return _json(200, self._fields(self._post(art), params.get("_fields")))
+        if kind == "pages":
+            page = next((p for p in self.v.site.pages if str(p.post_id) == ident), None)
+            if page is None:
+                return _error(404, "rest_post_invalid_id", "Invalid post ID.")
+            return _json(200, self._fields(self._page(page), params.get("_fields")))
         item = next((t for t in self._terms(kind) if str(t["id"]) == ident), None)
         if item is None:
             code = "rest_user_invalid_id" if kind == "users" else "rest_term_invalid"
@@ -189,8 +222,8 @@ class RestApi:
             return _error(400, "rest_invalid_param", "Invalid parameter(s): page, per_page")
         if per_page < 1 or per_page > MAX_PER_PAGE or page < 1:
             return _error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
-        if kind == "posts":
-            items = self._posts(params)
+        if kind in ("posts", "pages"):
+            items = self._posts(params) if kind == "posts" else self._pages(params)
             if isinstance(items, tuple):
                 return items
         else:
@@ -201,7 +234,7 @@ class RestApi:
         total = len(items)
         pages = max(1, math.ceil(total / per_page)) if total else 0
         if page > max(pages, 1):
-            code = "rest_post_invalid_page_number" if kind == "posts" else "rest_invalid_page_number"
+            code = "rest_post_invalid_page_number" if kind in ("posts", "pages") else "rest_invalid_page_number"
             return _error(400, code, "The page number requested is larger than the number of pages available.")
         chunk = items[(page - 1) * per_page : page * per_page]
         headers = [("X-WP-Total", str(total)), ("X-WP-TotalPages", str(pages))]
@@ -237,3 +270,23 @@ class RestApi:
             return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
         arts.sort(key=keys[orderby], reverse=params.get("order", "desc") != "asc")
         return [self._post(a) for a in arts]
+
+    def _pages(self, params: dict[str, str]) -> list[dict[str, Any]] | JsonResponse:
+        pages = list(self.v.site.pages)
+        for name, attr in (("after", "published"), ("modified_after", "modified")):
+            if params.get(name):
+                when = self._when(params[name])
+                if when is None:
+                    return _error(400, "rest_invalid_param", f"Invalid parameter(s): {name}")
+                pages = [p for p in pages if getattr(p, attr) > when]
+        orderby = params.get("orderby", "date")
+        keys: dict[str, Callable[[DemoPage], Any]] = {
+            "date": lambda p: (p.published, p.post_id),
+            "modified": lambda p: (p.modified, p.post_id),
+            "id": lambda p: p.post_id,
+            "title": lambda p: p.title,
+        }
+        if orderby not in keys:
+            return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
+        pages.sort(key=keys[orderby], reverse=params.get("order", "desc") != "asc")
+        return [self._page(p) for p in pages]

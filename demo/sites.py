@@ -130,6 +130,62 @@ def _page(key: str, path: str, title: str, paragraphs: tuple[str, ...], date: da
     return DemoPage(key, path, title, paragraphs, date, date, post_id)
 
 
+# The "about" pages are of article length (several hundred words), as on the real sites: only
+# their kind (a WordPress page: REST type page, the page sitemap, og:type website, schema.org
+# AboutPage, no date) tells them from a post. The contacts pages stay short (a discard).
+KPRF_ABOUT = (
+    "Московское городское отделение КПРФ объединяет коммунистов столицы, работающих в районных и "
+    "первичных отделениях партии. Оно было воссоздано в 1993 году, вскоре после восстановления "
+    "Коммунистической партии, и с тех пор участвует во всех городских и федеральных избирательных кампаниях.",
+    "Высший орган городского отделения — конференция, которая собирается не реже одного раза в два года. "
+    "Между конференциями работу ведёт городской комитет, а текущие вопросы решает его бюро. В каждом "
+    "административном округе действуют окружные комитеты, которые координируют работу местных отделений.",
+    "Основу партии составляют первичные отделения по месту жительства и по месту работы. Их члены проводят "
+    "встречи с жителями, собирают подписи в защиту скверов и парков, помогают с обращениями в управы и "
+    "следят за работой управляющих компаний.",
+    "Депутаты фракции КПРФ в Московской городской думе добиваются пересмотра программы реновации, "
+    "сохранения бесплатных поликлиник и школ, снижения тарифов на жилищно-коммунальные услуги и "
+    "отчитываются о своей работе на регулярных приёмах избирателей в округах.",
+    "На этом сайте публикуются новости о деятельности городского комитета, заявления бюро, материалы "
+    "депутатов и отчёты районных отделений. Мы также публикуем аналитические статьи о положении дел в "
+    "городском хозяйстве, транспорте, здравоохранении и образовании.",
+    "Вступить в партию может гражданин России старше восемнадцати лет, разделяющий её программу. "
+    "Для этого нужно подать заявление в первичное отделение по месту жительства, познакомиться с уставом "
+    "и пройти собеседование. Кандидатский стаж длится от трёх до шести месяцев.",
+    "Сторонники, которые пока не готовы вступить в партию, могут участвовать в работе как волонтёры: "
+    "наблюдать на выборах, распространять газету, помогать в организации митингов и просветительских "
+    "лекций. Мы рады каждому, кто хочет сделать наш город справедливее.",
+    "Городское отделение издаёт газету «Правда Москвы» и ведёт страницы в социальных сетях. Каждую "
+    "неделю в приёмной городского комитета проходят бесплатные юридические консультации для жителей: "
+    "юристы помогают составить жалобу, обращение в суд или запрос в органы власти.",
+)
+MOVIMENTO_ABOUT = (
+    "A Revista Movimento é uma publicação dedicada ao debate teórico e político da esquerda socialista "
+    "brasileira e internacional. Nascida em 2016, reúne militantes, pesquisadores e ativistas de diversos "
+    "movimentos sociais em torno de um projeto editorial comum.",
+    "Publicamos análises de conjuntura, entrevistas, dossiês temáticos e traduções de textos de organizações "
+    "de todo o mundo. Nosso objetivo é oferecer ferramentas para compreender a crise do capitalismo "
+    "contemporâneo e as lutas que se desenvolvem contra ela.",
+    "A revista tem uma edição impressa semestral e uma edição digital atualizada diariamente. Cada número "
+    "impresso é organizado em torno de um tema central, como o trabalho por aplicativos, a crise climática, "
+    "a educação pública ou a luta contra a extrema direita.",
+    "O conselho editorial é formado por militantes de diferentes regiões do país e se reúne mensalmente para "
+    "discutir as pautas, avaliar as propostas recebidas e planejar os próximos dossiês. Nenhum dos membros "
+    "recebe remuneração pelo trabalho editorial.",
+    "Aceitamos colaborações de autores de todos os lugares. Os textos devem ter entre oito mil e vinte mil "
+    "caracteres, trazer referências quando for o caso e dialogar com os debates da esquerda. As traduções "
+    "precisam da autorização dos autores ou das publicações originais.",
+    "A Movimento se mantém graças às assinaturas e às contribuições voluntárias de seus leitores. Não aceitamos "
+    "publicidade de empresas nem financiamento de partidos da ordem, o que garante a independência da nossa "
+    "linha editorial.",
+    "Quem quiser apoiar o projeto pode assinar a edição impressa, divulgar nossos textos nas redes, organizar "
+    "debates de lançamento em sua cidade ou universidade e escrever para a redação com sugestões de pautas.",
+    "Além da revista, mantemos uma editora que publica livros de formação política, organizamos cursos "
+    "abertos sobre a história do movimento operário e participamos de redes internacionais de publicações "
+    "socialistas, com as quais trocamos textos e traduções regularmente.",
+)
+
+
 # ------------------------------------------------------------------ kprf_demo
 
 
@@ -184,12 +240,7 @@ def _kprf(night: int) -> DemoSite:
             "kprf-about",
             "/o-nas/",
             "О нас",
-            (
-                "Московское городское отделение КПРФ объединяет коммунистов столицы, работающих в районных и "
-                "первичных отделениях партии.",
-                "На сайте публикуются новости о деятельности городского комитета, депутатов фракции КПРФ в "
-                "Московской городской думе и районных отделений.",
-            ),
+            KPRF_ABOUT,
             datetime(2019, 3, 1, 12, 0, tzinfo=MSK),
             2,
         ),
@@ -291,12 +342,7 @@ def _movimento(night: int) -> DemoSite:
             "movimento-about",
             "/quem-somos/",
             "Quem somos",
-            (
-                "A Revista Movimento é uma publicação dedicada ao debate teórico e político da esquerda socialista "
-                "brasileira e internacional.",
-                "Publicamos análises de conjuntura, entrevistas, dossiês temáticos e traduções de textos de "
-                "organizações de todo o mundo.",
-            ),
+            MOVIMENTO_ABOUT,
             datetime(2020, 5, 4, 10, 0, tzinfo=BRT),
             2,
         ),

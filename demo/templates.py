@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -253,3 +254,23 @@ def strip_tags(markup: str) -> str:
 def json_for_script(data: str) -> str:
     """Make a JSON text safe inside <script>."""
     return data.replace("</", "<\\/")
+
+
+def page_schema(v: SiteView, page: DemoPage, language: str) -> str:
+    """The schema.org graph of a static page, as Yoast writes it for a WordPress page: a WebPage
+    (an AboutPage for the about page) of the WebSite, no Article and no date on the page."""
+    url = v.url(page.path)
+    kind: str | list[str] = ["WebPage", "AboutPage"] if page.key.endswith("-about") else "WebPage"
+    graph = [
+        {
+            "@type": kind,
+            "@id": url,
+            "url": url,
+            "name": f"{page.title} - {v.site.name}",
+            "isPartOf": {"@id": f"{v.home}#website"},
+            "inLanguage": language,
+        },
+        {"@type": "WebSite", "@id": f"{v.home}#website", "url": v.home, "name": v.site.name, "inLanguage": language},
+    ]
+    data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
+    return f'<script type="application/ld+json" class="yoast-schema-graph">{json_for_script(data)}</script>'

@@ -14,6 +14,7 @@ from demo.templates import (
     esc,
     excerpt,
     iso,
+    page_schema,
     render_blocks,
     renditions,
     srcset,
@@ -477,6 +478,7 @@ def static_page(v: SiteView, page: DemoPage) -> str:
             f'<meta property="og:title" content="{esc(page.title)}">',
             f'<meta property="og:url" content="{esc(v.url(page.path))}">',
             f'<meta property="og:site_name" content="{esc(v.site.name)}">',
+            page_schema(v, page, "ru-RU"),
             f'<link rel="shortlink" href="{v.url(f"/?page_id={page.post_id}")}">',
         ]
     )

@@ -28,6 +28,7 @@ from demo.templates import (
     iso,
     iso_utc,
     json_for_script,
+    page_schema,
     render_blocks,
     renditions,
     srcset,
@@ -603,6 +604,7 @@ def static_page(v: SiteView, page: DemoPage) -> str:
             f'<meta property="og:title" content="{esc(page.title)} - {esc(v.site.name)}">',
             f'<meta property="og:url" content="{esc(v.url(page.path))}">',
             f'<meta property="og:site_name" content="{esc(v.site.name)}">',
+            page_schema(v, page, "pt-BR"),
         ]
     )
     head = _head(v, page.title, page.path, extra)

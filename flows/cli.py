@@ -55,6 +55,7 @@ EXAMPLE_QUERIES = (
     "select source, language, count(*) as articles from articles group by all order by all",
     "select source, title, published_at from articles order by published_at desc limit 5",
     "select title, len(urls) as copies, urls from articles where len(sources) > 1",
+    "select source, title, url, provenance->>'kind' as page_per, word_count from pages order by source, url",
 )
 
 

@@ -32,6 +32,7 @@ from spiders.discovery import canonical_url, parse_datetime
 from spiders.site import REST_NAME
 from spiders.warc import MANIFEST_NAME
 from transforms.extract import extract_article
+from transforms.kind import KINDS, REST_TYPE, SITEMAP_TYPE, wordpress_type
 from transforms.records import Article, Discard, Hints
 from transforms.serialize import from_dict, to_dict
 
@@ -111,9 +112,22 @@ def rest_records(out_dir: Path) -> dict[str, dict[str, Any]]:
     return {canonical_url(row["url"]): row for row in rows if row.get("url")}
 
 
+def kind_hints(row: dict[str, Any], record: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """What discovery said a page is: the REST API's ``type`` of its item, and the kind of the
+    sitemap that listed it (``sitemap:type``); a value that cannot be read says nothing."""
+    kinds: list[tuple[str, str]] = []
+    rest_kind = wordpress_type(str(record.get("type") or "")) if record else None
+    if rest_kind is not None:
+        kinds.append((REST_TYPE, rest_kind))
+    listed = (row.get("hints") or {}).get(SITEMAP_TYPE)
+    if listed in KINDS:
+        kinds.append((SITEMAP_TYPE, str(listed)))
+    return tuple(kinds)
+
+
 def page_hints(row: dict[str, Any], record: dict[str, Any] | None, date_floor: date | None = None) -> Hints:
-    """What the crawl knew about one page: its fetch time, discovery dates and REST API record,
-    and the source's date floor."""
+    """What the crawl knew about one page: its fetch time, discovery dates, REST API record and
+    kind signals, and the source's date floor."""
     dates: list[tuple[str, str, Any]] = []
     if record:
         for field, key in (("published_at", "published"), ("modified_at", "modified")):
@@ -132,6 +146,7 @@ def page_hints(row: dict[str, Any], record: dict[str, Any] | None, date_floor: d
         categories=tuple(record.get("categories") or ()) if record else (),
         tags=tuple(record.get("tags") or ()) if record else (),
         signal="rest-api" if record else "",
+        kinds=kind_hints(row, record),
     )
 
 

@@ -15,7 +15,7 @@ from transforms.dates import parse_datetime, shift, to_utc
 
 API_REL = "https://api.w.org/"
 PER_PAGE = 100
-POST_FIELDS = "id,link,date_gmt,modified_gmt,author,categories,tags"
+POST_FIELDS = "id,link,type,date_gmt,modified_gmt,author,categories,tags"
 TERM_KINDS = ("users", "categories", "tags")
 # WordPress compares modified_after with the site's local time: start a day early, then
 # the frontier's stored lastmod tells which of the re-listed posts really changed
@@ -34,6 +34,7 @@ class RestPost:
     author: int | None
     categories: tuple[int, ...]
     tags: tuple[int, ...]
+    type: str | None = None  # the WordPress post type: "post", "page" (a hint of the document's kind)
 
 
 def root_from_html(html: str, base_url: str) -> str | None:
@@ -77,8 +78,13 @@ def cursor_param(since: datetime | None) -> str | None:
     return shift(to_utc(since), -CURSOR_MARGIN).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def posts_url(root: str, page: int, since: datetime | None) -> str:
-    """One page of posts, most recently modified first, only those modified after the cursor."""
+# the listings read, in order: posts (articles), then WordPress pages (about, history...: their
+# ``type`` is ``page``, a hint that they are no articles)
+LISTINGS = ("posts", "pages")
+
+
+def posts_url(root: str, page: int, since: datetime | None, listing: str = "posts") -> str:
+    """One page of posts (or of ``pages``), most recently modified first, only those modified after the cursor."""
     params: dict[str, str | int] = {
         "per_page": PER_PAGE,
         "page": page,
@@ -89,7 +95,7 @@ def posts_url(root: str, page: int, since: datetime | None) -> str:
     after = cursor_param(since)
     if after:
         params["modified_after"] = after
-    return endpoint(root, "wp/v2/posts", params)
+    return endpoint(root, f"wp/v2/{listing}", params)
 
 
 def terms_url(root: str, kind: str, ids: list[int]) -> str:
@@ -144,6 +150,7 @@ def parse_posts(body: bytes) -> list[RestPost] | None:
                 author=author if isinstance(author, int) and author > 0 else None,
                 categories=_ids(item.get("categories")),
                 tags=_ids(item.get("tags")),
+                type=item["type"] if isinstance(item.get("type"), str) else None,
             )
         )
     return posts
@@ -184,4 +191,5 @@ def resolve(post: RestPost, names: dict[str, dict[str, str]]) -> dict[str, Any]:
         "authors": named("users", (post.author,) if post.author else ()),
         "categories": named("categories", post.categories),
         "tags": named("tags", post.tags),
+        "type": post.type,
     }

@@ -58,6 +58,7 @@ from spiders.discovery import (
 from spiders.job import CrawlJob
 from spiders.politeness import BLOCKED_STAT
 from spiders.warc import WarcRecorder, error_text
+from transforms.kind import SITEMAP_TYPE, sitemap_kind
 
 logger = logging.getLogger(__name__)
 
@@ -433,8 +434,10 @@ class TrawlSpider(Spider):
                     yield from self._sitemap(entry.loc, via=via, depth=depth)
         elif kind == "urlset":
             self._urlsets += 1
+            # a page sitemap (wp-sitemap-posts-page-N.xml, page-sitemap.xml) lists pages, not articles
+            listed_kind = sitemap_kind(response.url)
             for entry in entries:
-                yield from self._sitemap_entry(entry, via=via, depth=depth)
+                yield from self._sitemap_entry(entry, via=via, depth=depth, listed_kind=listed_kind)
         else:
             if response.status == 200:
                 self._inc("trawl/sitemaps/invalid")
@@ -442,8 +445,11 @@ class TrawlSpider(Spider):
                 self._sitemap_failures += 1
             yield from self._next_probe(response)
 
-    def _sitemap_entry(self, entry: SitemapEntry, *, via: str, depth: int) -> Iterator[Request]:
-        """One URL of a urlset; a lastmod that cannot be read costs the lastmod, never the URL or the rest."""
+    def _sitemap_entry(
+        self, entry: SitemapEntry, *, via: str, depth: int, listed_kind: str | None = None
+    ) -> Iterator[Request]:
+        """One URL of a urlset; a lastmod that cannot be read costs the lastmod, never the URL or the rest.
+        ``listed_kind``: what the sitemap's name says its URLs are (a hint for extraction)."""
         try:
             parse_datetime(entry.lastmod)  # every later use of the lastmod parses it the same way
         except (OverflowError, ValueError) as error:
@@ -454,7 +460,9 @@ class TrawlSpider(Spider):
         if older:
             self._inc("trawl/candidates/skipped_since")
             return
-        hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else None
+        hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else {}
+        if listed_kind:
+            hints[SITEMAP_TYPE] = listed_kind
         # a news sitemap lists only the last days: its URLs are not the inventory of the site
         kind = "news" if entry.news else "sitemap"
         yield from self._article(entry.loc, via=via, depth=depth, lastmod=entry.lastmod, kind=kind, hints=hints)
@@ -486,16 +494,16 @@ class TrawlSpider(Spider):
             self.crawler.stats.set_value("trawl/rest_api", root)
         yield from self._rest_page(1, via=via)
 
-    def _rest_page(self, page: int, via: str) -> Iterator[Request]:
+    def _rest_page(self, page: int, via: str, listing: str = "posts") -> Iterator[Request]:
         assert self._rest_root is not None
         req = self._request(
-            rest.posts_url(self._rest_root, page, self._rest_cursor),
+            rest.posts_url(self._rest_root, page, self._rest_cursor, listing),
             role="api",
             callback=self.parse_api_posts,
             depth=0,
             via=via,
             priority=PRIO_DISCOVERY,
-            meta={"trawl_api": "posts", "trawl_page": page},
+            meta={"trawl_api": listing, "trawl_page": page},
         )
         if req is not None:
             yield req
@@ -523,12 +531,19 @@ class TrawlSpider(Spider):
                 self._inc(ABSENT_STAT)  # a definite answer: the next runs skip the probe for a while
             yield from self._discover_feeds()
 
+    def _rest_pages_listing_failed(self) -> None:
+        """The listing of WordPress pages failed: the posts' still counts (the sitemaps list pages)."""
+        self._inc("trawl/rest_api/pages_listing_failed")
+
     def parse_api_posts(self, response: Response) -> Iterator[Request]:
         self._check_blocked()
         page = int(response.meta.get("trawl_page") or 1)
+        listing = str(response.meta.get("trawl_api") or "posts")
         posts = rest.parse_posts(response.body) if response.status == 200 else None
         if posts is None:
-            if page == 1:
+            if listing != "posts":
+                self._rest_pages_listing_failed()
+            elif page == 1:
                 yield from self._rest_failed(f"HTTP {response.status} at {response.url}")
             else:
                 yield from self._rest_page_failed()
@@ -538,7 +553,9 @@ class TrawlSpider(Spider):
             pages = rest.total_pages(_header(response, "X-WP-TotalPages"))
             budget_pages = -(-self.job.max_pages // rest.PER_PAGE) + 1
             for n in range(2, min(pages, budget_pages) + 1):
-                yield from self._rest_page(n, via=via)
+                yield from self._rest_page(n, via=via, listing=listing)
+            if listing == "posts":  # the API works: list its WordPress pages too
+                yield from self._rest_page(1, via=via, listing="pages")
         for post in posts:
             cleaned = self._allowed(post.link)
             if cleaned is None:
@@ -682,6 +699,8 @@ class TrawlSpider(Spider):
             yield from self._rest_failed(error_text(failure.value) if failure.value else "error")
         elif role == "api" and request.meta.get("trawl_api") == "posts":
             yield from self._rest_page_failed()
+        elif role == "api" and request.meta.get("trawl_api") == "pages":
+            self._rest_pages_listing_failed()
 
     def _write_rest(self) -> None:
         """rest.jsonl: each post the REST API listed, ids named; rest_names.json: the names cache."""

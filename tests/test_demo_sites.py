@@ -283,6 +283,34 @@ def test_static_pages_are_not_articles(server: DemoServer, clients: dict[str, ht
     assert clients["kprf_demo"].get("/o-nas/").status_code == 200
 
 
+def test_static_pages_are_served_as_wordpress_pages(server: DemoServer, clients: dict[str, httpx.Client]) -> None:
+    """Issue #11: each site has a static page of article length, described as WordPress describes
+    a page: schema.org WebPage/AboutPage (no Article), the page sitemap, REST ``type: page``."""
+    for key in SITES:
+        site, client = server.sites[key], clients[key]
+        long = [p for p in site.pages if sum(len(par.split()) for par in p.paragraphs) >= 200]
+        assert long, f"{key} has no static page of article length"
+        for page in site.pages:
+            doc = lxml.html.fromstring(client.get(page.path).text)
+            graph = json.loads(doc.xpath('//script[@type="application/ld+json"]/text()')[0])["@graph"]
+            types = {
+                t for node in graph for t in ([node["@type"]] if isinstance(node["@type"], str) else node["@type"])
+            }
+            assert "WebPage" in types and not types & {"Article", "NewsArticle", "BlogPosting"}
+            assert not any("datePublished" in node for node in graph)
+        sitemap = "/wp-sitemap-posts-page-1.xml" if key == "kprf_demo" else "/page-sitemap.xml"
+        listed = client.get(sitemap).text
+        assert all(page.path in listed for page in site.pages)
+    kprf = clients["kprf_demo"]
+    listed = kprf.get("/wp-json/wp/v2/pages", params={"per_page": 100, "_fields": "id,link,type"}).json()
+    pages = server.sites["kprf_demo"].pages
+    assert sorted(item["id"] for item in listed) == sorted(p.post_id for p in pages)
+    assert {item["type"] for item in listed} == {"page"}
+    one = kprf.get(f"/wp-json/wp/v2/pages/{pages[0].post_id}").json()
+    assert one["type"] == "page" and one["link"].endswith(pages[0].path)
+    assert kprf.get("/wp-json/wp/v2/pages/999999").status_code == 404
+
+
 # ---------------------------------------------------------------- listings
 
 

@@ -16,6 +16,7 @@ import pytest
 from demo.sites import DemoSite, build_sites
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
+from transforms.extract import MIN_TEXT_CHARS
 from transforms.normalize import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +60,12 @@ def page_url(night: Night, site: str, path: str) -> str:
     return canonicalize(night.server.urls[site].rstrip("/") + path)
 
 
+def long_pages(site: DemoSite) -> list[Any]:
+    """The site's static pages long enough to be stored (extraction's own bar: under
+    MIN_TEXT_CHARS of text a page is discarded as not_article)."""
+    return [p for p in site.pages if len("\n".join(p.paragraphs)) >= MIN_TEXT_CHARS]
+
+
 def query(night: Night, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(night.db), read_only=True)
     try:
@@ -78,10 +85,38 @@ def test_exact_article_counts(night: Night) -> None:
     }
     assert len(republished) == 1
     pages = dict(query(night, "select source, count(*) from page_versions where valid_to is null group by 1"))
-    assert pages == {"kprf_demo": len(kprf), "movimento_demo": len(movimento)}
+    assert pages == {key: len(site.articles) + len(long_pages(site)) for key, site in night.sites.items()}
     (total,) = query(night, "select count(*) from articles")[0]
-    assert total == len(kprf) + len(movimento) - 1
+    assert total == len(kprf) + len(movimento) - 1  # the posts; the republished one is one document
     assert total >= 60
+
+
+def test_static_pages_are_pages_not_articles(night: Night) -> None:
+    """Issue #11: the demo's article-length static pages are in `pages`, never in `articles`, with
+    the signal that made them pages in their provenance; the short ones are still discarded."""
+    for key, site in night.sites.items():
+        long = long_pages(site)
+        assert long, f"{key} has no static page of article length"
+        short = [p for p in site.pages if p not in long]
+        rows = query(night, "select url, provenance->>'kind', published_at, title from pages where source = ?", [key])
+        assert {url for url, *_ in rows} == {page_url(night, key, p.path) for p in long}
+        # REST type (kprf_demo) or the page sitemap (movimento_demo): discovery's structural signal
+        expected_signal = "rest-api:type" if site.rest_api else "sitemap:type"
+        assert {signal for _, signal, _, _ in rows} == {expected_signal}
+        assert {title for *_, title in rows} == {p.title for p in long}
+        in_articles = query(night, "select unnest(urls) from articles where source = ?", [key])
+        assert not {u for (u,) in in_articles} & {page_url(night, key, p.path) for p in site.pages}
+        discarded = query(night, "select url, reason from discards where source = ?", [key])
+        assert {(canonicalize(u), r) for u, r in discarded} == {
+            (page_url(night, key, p.path), "not_article") for p in short
+        }
+    kinds = dict(query(night, "select kind, count(*) from documents group by 1"))
+    posts = sum(len(site.articles) for site in night.sites.values())
+    assert kinds == {"article": posts - 1, "page": sum(len(long_pages(s)) for s in night.sites.values())}
+    (articles,) = query(night, "select count(*) from articles")[0]
+    (current,) = query(night, "select count(*) from current_documents")[0]
+    (pages,) = query(night, "select count(*) from pages")[0]
+    assert articles == posts - 1 and current == articles + pages
 
 
 def test_republished_article_is_stored_once_with_both_urls(night: Night) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from transforms.extract import extract_article
 from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
-from transforms.records import Article, Discard
+from transforms.records import Article
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to extend the tram line to the northern districts of the town.",
@@ -130,10 +130,13 @@ def test_htmldate_dates_only_without_structured_ones() -> None:
     assert extract(structured).provenance["published_at"] == "meta:article:published_time"
 
 
-def test_a_static_page_is_discarded_with_its_text() -> None:
+def test_a_static_page_is_kept_as_a_page_with_its_text() -> None:
+    """A page of article length is a document of kind ``page`` (no longer a discard); the signal
+    that decided is in the provenance (transforms/kind.py)."""
     html = post(head='<meta property="og:type" content="website">').replace("type-post", "type-page")
     result = extract_article(html.encode(), "https://news.example.com/about/", None)
-    assert isinstance(result, Discard) and result.reason == "not_article"
+    assert isinstance(result, Article) and result.doc_kind == "page"
+    assert result.provenance["kind"] == "html:wp-post-class"
     assert PARAGRAPHS[0] in result.text
 
 

@@ -134,7 +134,7 @@ def test_the_edited_article_has_its_modified_date_and_a_diff(nights: Nights) -> 
 
 def test_the_removed_article_is_marked_gone_not_deleted(nights: Nights) -> None:
     (path,) = nights.two["movimento_demo"].gone
-    gone = query(nights, "select url, state, doc_id, gone_at from pages where state = 'gone'")
+    gone = query(nights, "select url, state, doc_id, gone_at from page_states where state = 'gone'")
     assert [(u, s) for u, s, _, _ in gone] == [(url(nights, "movimento_demo", path), "gone")]
     doc_id = gone[0][2]
     assert doc_id and query(nights, "select count(*) from articles where doc_id = ?", [doc_id]) == [(1,)]

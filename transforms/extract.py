@@ -41,6 +41,7 @@ from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_da
 from transforms.decode import decode_html
 from transforms.embedded import article_body, recovered_lines, streamed_html
 from transforms.images import ImageIndex, image_of, index_images
+from transforms.kind import ARTICLE, DEFAULT, PAGE, decide
 from transforms.language import detect_language
 from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
@@ -50,7 +51,7 @@ from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else
@@ -429,12 +430,17 @@ def extract_article(
     plain, drop = _cleaned(main, faults, provenance)
     lines, body = main.lines, main.body
     dates = soft(faults, "dates", lambda: _dates(tree, url, found, hints, faults), Settled(None, None, None, None, ()))
+    kind, kind_signal = soft(
+        faults,
+        "kind",
+        lambda: decide([*hints.kinds, *found.kinds], dates.published_at is not None, url),
+        (ARTICLE, DEFAULT),
+    )
     if len(plain) < MIN_TEXT_CHARS:
-        reason = "not_article" if found.not_article else "too_short"
-        return Discard(url, reason, f"{len(plain)} characters of main text", plain)
-    if found.not_article and dates.published_at is None:
-        detail = "page declares a non-article type and has no publication date"
-        return Discard(url, "not_article", detail, plain)
+        reason = "not_article" if kind == PAGE else "too_short"
+        detail = f"{len(plain)} characters of main text" + (f"; a page per {kind_signal}" if kind == PAGE else "")
+        return Discard(url, reason, detail, plain)
+    provenance["kind"] = kind_signal
     body_images: list[tuple[int, Image]] = soft(faults, "images", lambda: _body_images(body, url), [])
     markdown = soft(
         faults,
@@ -484,4 +490,5 @@ def extract_article(
         provenance=provenance,
         links=links,
         date_issues=dates.issues + date_faults,
+        doc_kind=kind,
     )

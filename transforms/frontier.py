@@ -11,7 +11,11 @@ into a new state, and sets when the page is next due:
   REST ``modified``) or their disappearing from the sitemaps makes the crawl look again;
 - 404/410 marks a page gone (never deleted); 403/401 blocked; 429/5xx and network errors
   failing: those two back off exponentially (``retry_first`` doubling, up to ``retry_longest``);
-- a URL found but not fetched (over the run's page budget) is due at the next run.
+- a URL found but not fetched (over the run's page budget) is due at the next run;
+- a static page stored as a document (kind ``page``, ``transforms.kind``) is a live page like
+  any article: with no publication date its window starts when it was first seen; a page
+  too short to be stored (a ``not_article`` discard) is ``not_article`` and never due: only a
+  discovery signal brings it back.
 """
 
 from __future__ import annotations

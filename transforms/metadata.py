@@ -19,26 +19,23 @@ from lxml import html as lxml_html
 
 from transforms.authors import byline_links, clean_authors, heuristic_authors
 from transforms.dates import parse_datetime
+from transforms.kind import (
+    ARTICLE,
+    ARTICLE_TYPES,
+    GENERIC_PAGE,
+    JSON_LD_TYPE,
+    MICRODATA_TYPE,
+    OG_TYPE,
+    PAGE,
+    WP_POST_CLASS,
+    Signal,
+    generic_page,
+    og_kind,
+    schema_kind,
+)
 
 # the longest reason kept for a field that could not be read
 MAX_REASON = 200
-
-ARTICLE_TYPES = frozenset(
-    {
-        "article",
-        "newsarticle",
-        "blogposting",
-        "reportagenewsarticle",
-        "analysisnewsarticle",
-        "opinionnewsarticle",
-        "reviewnewsarticle",
-        "backgroundnewsarticle",
-        "scholarlyarticle",
-        "report",
-        "liveblogposting",
-        "socialmediaposting",
-    }
-)
 
 
 @dataclass
@@ -55,18 +52,24 @@ class Found:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     page_language: str | None = None
-    is_article: bool = False
-    declared_type: str | None = None
+    # (signal, kind) pairs the page offers for telling an article from a page (``transforms.kind``)
+    kinds: list[Signal] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     # every date offered, (field, signal, value) in page order: transforms.dates ranks and checks them
     dates: list[tuple[str, str, datetime]] = field(default_factory=list)
     # field -> why a signal for it could not be read (the field is then left to the other signals)
     failures: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def not_article(self) -> bool:
-        """True when the page says it is something else (og:type website, a WordPress page)."""
-        return not self.is_article and self.declared_type is not None
+    def kind(self, signal: str, compute: Callable[..., str | None], *args: Any) -> None:
+        """Note what one signal, ``compute(*args)``, says the page is (nothing when it does not
+        say); a signal that cannot be read is no signal (its reason kept under ``kind``)."""
+        try:
+            kind = compute(*args)
+        except Exception as error:  # a malformed page costs this signal only
+            self.fail("kind", signal, error)
+            return
+        if kind is not None and (signal, kind) not in self.kinds:
+            self.kinds.append((signal, kind))
 
     def set(self, name: str, value: Any, signal: str) -> None:
         """Keep the first non-empty value offered for a field (signals come best first)."""
@@ -145,10 +148,12 @@ def _listed(value: Any) -> list[Any]:
 def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
     objects = list(jsonld_objects(tree))
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    types = [t for obj in objects for t in _types(obj)]
+    found.kind(JSON_LD_TYPE, schema_kind, types)
+    found.kind(GENERIC_PAGE, generic_page, types)
     for obj in objects:
         if not _types(obj) & ARTICLE_TYPES:
             continue
-        found.is_article = True
         found.offer("title", lambda o: _clean(o.get("headline")), "json-ld:headline", obj)
         found.offer("authors", lambda o: clean_authors(_names(o.get("author"), by_id)), "json-ld:author", obj)
         found.offer("published_at", lambda o: parse_datetime(o.get("datePublished")), "json-ld:datePublished", obj)
@@ -180,11 +185,7 @@ def _from_meta(tree: lxml_html.HtmlElement, found: Found, base_url: str) -> None
     def first(key: str) -> str:
         return next((v for v in meta.get(key, []) if v), "")
 
-    og_type = first("og:type").lower()
-    if og_type == "article" or "article:published_time" in meta:
-        found.is_article = True
-    elif og_type:
-        found.declared_type = og_type
+    found.kind(OG_TYPE, lambda: og_kind(first("og:type")))
     found.offer("published_at", lambda: parse_datetime(first("article:published_time")), "meta:article:published_time")
     found.offer("modified_at", lambda: parse_datetime(first("article:modified_time")), "meta:article:modified_time")
     found.offer("published_at", lambda: parse_datetime(first("datepublished") or first("date")), "meta:date")
@@ -233,8 +234,27 @@ def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
         "html:rel=category",
     )
     found.offer("tags", lambda: _unique(a.text_content() for a in links if _rel_tokens(a) == {"tag"}), "html:rel=tag")
-    if tree.xpath('//article[contains(@class, "type-post")]'):
-        found.is_article = True
+    found.kind(WP_POST_CLASS, _wp_kind, tree)
+
+
+def _class_tokens(node: lxml_html.HtmlElement | None) -> list[str]:
+    return (node.get("class") or "").split() if node is not None else []
+
+
+def _wp_kind(tree: lxml_html.HtmlElement) -> str | None:
+    """WordPress' own post type in the markup: ``body_class()`` (``single-post``, ``postid-N``
+    against ``page-id-N``), else the first ``post_class()`` entry (``type-post``, ``type-page``)."""
+    body = tree.find(".//body") if tree.tag != "body" else tree
+    tokens = _class_tokens(body)
+    if "single-post" in tokens or any(re.fullmatch(r"postid-\d+", t) for t in tokens):
+        return ARTICLE
+    if any(re.fullmatch(r"page-id-\d+", t) for t in tokens):
+        return PAGE
+    entries = tree.xpath('//*[contains(@class, "type-post") or contains(@class, "type-page")][1]')
+    for token in _class_tokens(entries[0] if entries else None):
+        if token in ("type-post", "type-page"):
+            return ARTICLE if token == "type-post" else PAGE
+    return None
 
 
 def _microdata_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
@@ -249,6 +269,9 @@ def _microdata_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
 def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
     """schema.org microdata: itemprop author (or its nested name) and the dates' datetime."""
     found.offer("authors", lambda: _microdata_authors(tree), "microdata:author")
+    itemtypes = "//*[@itemtype]/@itemtype"
+    found.kind(MICRODATA_TYPE, lambda: schema_kind(t for v in tree.xpath(itemtypes) for t in str(v).split()))
+    found.kind(GENERIC_PAGE, lambda: generic_page(t for v in tree.xpath(itemtypes) for t in str(v).split()))
     for name, prop in (("published_at", "datePublished"), ("modified_at", "dateModified")):
         path = f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content'
         found.offer(name, lambda p: parse_datetime(_first(tree, p)), f"microdata:{prop}", path)

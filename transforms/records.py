@@ -55,6 +55,8 @@ class Article:
     provenance: dict[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # absolute, canonical URLs the article body links to
     date_issues: tuple[str, ...] = ()
+    # "article" (a post) or "page" (about, history...: ``transforms.kind``); provenance["kind"] says why
+    doc_kind: str = "article"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class Hints:
     e.g. ("modified_at", "sitemap:lastmod", ...). ``authors``/``categories``/``tags`` come from an
     authoritative record (the WordPress REST API) named by ``signal``; empty when unknown.
     ``date_floor``: the source's earliest plausible date (``transforms.dates.FLOOR`` when None).
+    ``kinds`` holds (signal, kind) pairs from discovery, e.g. ("rest-api:type", "page") or
+    ("sitemap:type", "article"), for ``transforms.kind``.
     """
 
     fetched_at: datetime | None = None
@@ -74,6 +78,7 @@ class Hints:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     signal: str = ""
+    kinds: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

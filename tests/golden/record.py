@@ -18,7 +18,8 @@ from demo.sites import build_sites
 HERE = Path(__file__).resolve().parent
 BASES = {"kprf_demo": "http://127.0.0.1:8701", "movimento_demo": "http://127.0.0.1:8702"}
 # per source: the seed article, the republished one, an odd encoding or co-authors,
-# figures with captions, and a static page (a discard)
+# figures with captions, and a static page (kprf: an about page of article length, stored as a
+# page; movimento: a short contact page, a discard)
 PAGES = {
     "kprf_demo": ("kprf-smolensk-2023", "kprf-tdo-udaltsov-2017", "kprf-17-zhkh", "kprf-22-zastrojka", "kprf-about"),
     "movimento_demo": (

@@ -16,7 +16,8 @@ with compared as (
                 case when d.images::varchar is distinct from b.images then 'images' end,
                 case when d.canonical_url is distinct from b.canonical_url then 'canonical_url' end,
                 case when d.site_name is distinct from b.site_name then 'site_name' end,
-                case when d.description is distinct from b.description then 'description' end
+                case when d.description is distinct from b.description then 'description' end,
+                case when d.kind is distinct from b.kind then 'kind' end
             ],
             f -> f is not null
         ) as changed_fields

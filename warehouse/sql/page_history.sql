@@ -22,6 +22,6 @@ final as (
         p.state
     from version_history as v
     inner join matching as m on m.source = v.source and m.url = v.url
-    left join pages as p on p.source = v.source and p.page_url = v.url
+    left join page_states as p on p.source = v.source and p.page_url = v.url
 )
 select * from final order by source, url, version;

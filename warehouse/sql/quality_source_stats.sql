@@ -7,8 +7,10 @@ with report as (
 fresh as (  -- texts first extracted in this run
     select
         count(*) filter (where len(regexp_extract_all(record ->> 'text', '[\pL\pN]+')) < $min_words) as empty,
-        count(*) filter (where coalesce(record ->> 'title', '') = '' or (record ->> 'published_at') is null)
-            as missing_metadata,
+        count(*) filter (  -- a page (about, history) has no publication date by nature
+            where coalesce(record ->> 'doc_kind', 'article') = 'article'
+            and (coalesce(record ->> 'title', '') = '' or (record ->> 'published_at') is null)
+        ) as missing_metadata,
         count(*) filter (
             where json_exists(record, '$.provenance.future_published_at')
             or json_exists(record, '$.provenance.future_modified_at')

@@ -14,6 +14,7 @@ set
     canonical_url = b.canonical_url,
     site_name = b.site_name,
     description = b.description,
-    provenance = b.provenance::json
+    provenance = b.provenance::json,
+    kind = b.kind
 from batch as b
 where d.doc_id = b.doc_id and d.first_source = b.first_source and d.first_url = b.first_url;
