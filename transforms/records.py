@@ -55,6 +55,7 @@ class Article:
     provenance: dict[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # absolute, canonical URLs the article body links to
     date_issues: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()  # the page's text blocks as keys (``transforms.structure.page_blocks``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,107 @@
+"""Keep a source's block counts and learn its structural boilerplate, inside its load's transaction.
+
+Called from ``warehouse.load`` with the pages the source had not counted before (extracted
+texts it never stored, as for the line counts): their block keys (``Article.blocks``, see
+``transforms.structure``) add to ``block_counts`` (pages with the block; pages whose extracted
+text held its text) and to ``block_pages`` (the source's counted pages). The learned list is
+then derived from all the counts, so it depends on the set of pages only, and stored in
+``boilerplate_blocks``; it is part of the source's cleaning version (``Boilerplate.version``).
+
+Fail-soft: a page whose blocks cannot be counted is left out of the counts; should the counting
+fail as a whole, the source keeps the blocks it learned before, and the load goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from transforms.records import Article
+from transforms.structure import MAX_BODY_SHARE, MIN_PAGES, MIN_SHARE, BlockCount, count_blocks, learn_blocks
+from warehouse.queries import query
+
+log = logging.getLogger(__name__)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    con.register("batch", pa.Table.from_pylist(rows))
+    try:
+        con.execute(query(name))
+    finally:
+        con.unregister("batch")
+
+
+def stored_blocks(con: duckdb.DuckDBPyConnection, source: str) -> frozenset[str]:
+    """The blocks the source's documents were last cleaned with."""
+    return frozenset(str(row[0]) for row in con.execute(query("boilerplate_blocks"), {"source": source}).fetchall())
+
+
+def _counts(source: str, fresh: list[Article]) -> tuple[dict[str, BlockCount], int]:
+    """The block counts over the pages not counted before, and how many pages had blocks."""
+    pages: list[tuple[tuple[str, ...], str]] = []
+    for article in fresh:
+        if article.blocks:
+            pages.append((tuple(article.blocks), article.text))
+    try:
+        return count_blocks(pages), len(pages)
+    except Exception as error:  # never the load: these pages are left out of the counts
+        log.warning("%s: block counts skipped for %d page(s): %s: %s", source, len(pages), type(error).__name__, error)
+        return {}, 0
+
+
+def learn_structure(
+    con: duckdb.DuckDBPyConnection, source: str, run_id: str, fresh: list[Article], now: datetime
+) -> frozenset[str]:
+    """Add the fresh pages' blocks to the source's counts and return the blocks learned from them all."""
+    counts, pages = _counts(source, fresh)
+    _insert(
+        con,
+        "upsert_block_counts",
+        [
+            {
+                "source": source,
+                "block_key": key,
+                "pages": c.pages,
+                "body_pages": c.body_pages,
+                "line": c.line,
+                "seen_at": now,
+            }
+            for key, c in sorted(counts.items())
+        ],
+    )
+    if pages:
+        _insert(con, "upsert_block_pages", [{"source": source, "pages": pages, "seen_at": now}])
+    rows = con.execute(query("source_block_counts"), {"source": source}).fetchall()
+    source_pages = int(rows[0][4]) if rows else 0
+    learned = learn_blocks(
+        {str(key): (int(on), int(body)) for key, on, body, _, _ in rows},
+        source_pages,
+        MIN_PAGES,
+        MIN_SHARE,
+        MAX_BODY_SHARE,
+    )
+    con.execute("delete from boilerplate_blocks where source = ?", [source])
+    _insert(
+        con,
+        "replace_boilerplate_blocks",
+        [
+            {
+                "source": source,
+                "block_key": key,
+                "line": line,
+                "pages": on,
+                "body_pages": body,
+                "source_pages": source_pages,
+                "learned_run_id": run_id,
+            }
+            for key, on, body, line, _ in rows
+            if key in learned
+        ],
+    )
+    return learned
