@@ -173,12 +173,13 @@ def _bottom(v: SiteView) -> str:
 
 
 def _after_post(v: SiteView) -> str:
-    """The theme's "after the post" block area, inside <main>: a podcast teaser, the latest
-    edition's cover with its caption, the tagline (plain blocks, no widget markup)."""
+    """The theme's "after the post" block area, inside <main>: a podcast teaser, the tagline, the
+    latest edition's cover under its label (plain blocks, no widget markup)."""
     return f"""<div class="td-post-after-area td-pb-padding-side">
 <div class="td_block_wrap td-block-podcast"><div class="td-block-title-wrap"><h4 class="td-block-title"><span>Podcast</span></h4></div><p>{esc(MOV_PODCAST_TEASER)}</p></div>
-<div class="td_block_wrap td-block-cover"><a href="{v.url("/category/movimento/")}"><img width="212" height="300" src="{_url("/wp-content/uploads/2022/10/capa-24-212x300.jpg")}" alt="" decoding="async" loading="lazy"></a><p class="td-cover-caption">{esc(MOV_COVER_CAPTION)}</p></div>
 <div class="td_block_wrap td-block-tagline"><p>{esc(v.site.description)}</p></div>
+<div class="td_block_wrap td-block-cover"><p class="td-cover-caption">{esc(MOV_COVER_CAPTION)}</p></div>
+<div class="td_block_wrap td-block-cover-image"><a href="{v.url("/category/movimento/")}"><img width="212" height="300" src="{_url("/wp-content/uploads/2022/10/capa-24-212x300.jpg")}" alt="" decoding="async" loading="lazy"></a></div>
 </div>"""
 
 

@@ -25,7 +25,6 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from transforms.normalize import match_key
@@ -43,7 +42,7 @@ PATH_HASH = 4  # ... and the coarse path
 _BLOCKS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt", "figcaption"}
 )
-_LEAF_BLOCKS = frozenset({"div", "span"})  # a block only when it holds text and no element
+_LEAF_BLOCKS = frozenset({"div"})  # a block only when it holds text and no element
 _LANDMARKS = frozenset({"main", "article", "aside", "nav", "header", "footer", "section", "form"})
 _ROLES = {
     "main": "main",
@@ -65,38 +64,44 @@ def text_hash(line: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:TEXT_HASH]
 
 
-def _path(element: lxml_html.HtmlElement) -> str | None:
-    """The block's tag under its landmark ancestors (``main/article/p``); None inside
-    ``noscript`` or ``template`` (no text of the rendered page)."""
-    marks = [element.tag]
-    for ancestor in element.iterancestors():
-        tag = ancestor.tag
-        if tag in _SKIP:
-            return None
-        if tag in _LANDMARKS:
-            marks.append(tag)
-        else:
-            role = ancestor.get("role")
-            if role in _ROLES:
-                marks.append(_ROLES[role])
-    return "/".join(reversed(marks))
+def _landmarks(element: lxml_html.HtmlElement, paths: dict[lxml_html.HtmlElement, str | None]) -> str | None:
+    """The landmarks at and above ``element`` (``/main/article``), memoized in ``paths`` along the
+    way up (each ancestor is visited once per page); None inside ``noscript`` or ``template``."""
+    chain = []
+    node: lxml_html.HtmlElement | None = element
+    while node is not None and node not in paths:
+        chain.append(node)
+        node = node.getparent()
+    base = paths[node] if node is not None else ""
+    for item in reversed(chain):
+        if base is not None:
+            tag = item.tag
+            if tag in _SKIP:
+                base = None
+            elif tag in _LANDMARKS:
+                base = f"{base}/{tag}"
+            elif (role := item.get("role")) in _ROLES:
+                base = f"{base}/{_ROLES[role]}"
+        paths[item] = base
+    return base
 
 
 def page_blocks(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
     """The page's text blocks as sorted, distinct keys (text hash + coarse path hash)."""
     keys: set[str] = set()
-    for element in tree.iter(etree.Element):
-        tag = element.tag
-        if tag in _BLOCKS:
-            text = element.text_content()
-        elif tag in _LEAF_BLOCKS and element.text and len(element) == 0:
+    paths: dict[lxml_html.HtmlElement, str | None] = {}
+    for element in tree.iter(*_BLOCKS, *_LEAF_BLOCKS):
+        if element.tag in _LEAF_BLOCKS:
+            if len(element) or not element.text:
+                continue
             text = element.text
         else:
-            continue
+            text = element.text_content()
         digest = text_hash(text)
-        path = _path(element) if digest else None
-        if path is not None:
-            keys.add(digest + hashlib.sha1(path.encode()).hexdigest()[:PATH_HASH])
+        parent = element.getparent() if digest else None
+        above = _landmarks(parent, paths) if parent is not None else None
+        if above is not None:
+            keys.add(digest + hashlib.sha1(f"{above}/{element.tag}".encode()).hexdigest()[:PATH_HASH])
             if len(keys) >= MAX_BLOCKS:
                 break
     return tuple(sorted(keys))

@@ -1,8 +1,7 @@
 """Load one source's crawl of one run into the warehouse: one transaction, idempotent.
 
-Order inside the transaction: fetches and discards; extractions and the source's line
-counts (each distinct extracted text counted once) and block counts (``warehouse.structure``:
-the text blocks of those pages' HTML); the source's boilerplate learned anew from both;
+Order inside the transaction: fetches and discards; block counts (``warehouse.structure``), extractions
+and line counts (each distinct extracted text counted once); the source's boilerplate learned anew;
 documents cleaned, hashed and inserted by content hash; page versions (with the diff from
 the version before); earlier pages of the source cleaned again when its boilerplate changed;
 the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API names; rejected
@@ -235,16 +234,14 @@ def _page_url(article: Article) -> str:
     return fetched
 
 
-def _learn_lines(
-    con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime
-) -> list[Article]:
-    """Count the lines of extracted texts the source has not counted before; return their pages."""
+def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
+    """Count the lines of extracted texts the source has not counted before."""
     by_hash = {raw_hash(a): a for a in articles}
     known = {
         row[0] for row in _select(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
     }
-    fresh = [a for h, a in sorted(by_hash.items()) if h not in known]
-    counts = count_lines(normalize_text(a.text) for a in fresh)
+    fresh = [normalize_text(a.text) for h, a in sorted(by_hash.items()) if h not in known]
+    counts = count_lines(fresh)
     _insert(
         con,
         "upsert_line_counts",
@@ -268,7 +265,6 @@ def _learn_lines(
             for a in articles
         ],
     )
-    return fresh
 
 
 def raw_hash(article: Article) -> str:
@@ -512,8 +508,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
                 for d in discards
             ],
         )
-        fresh = _learn_lines(con, batch, articles, now)
-        model = _relearn_boilerplate(con, batch, learn_structure(con, batch.source, batch.run_id, fresh, now))
+        blocks = learn_structure(con, batch, articles, now)  # before the extractions: it counts pages new to them
+        _learn_lines(con, batch, articles, now)
+        model = _relearn_boilerplate(con, batch, blocks)
         docs = [build_document(batch.source, a, model) for a in articles]
         report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
         report.cleaning_version = model.version

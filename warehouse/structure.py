@@ -1,7 +1,8 @@
 """Keep a source's block counts and learn its structural boilerplate, inside its load's transaction.
 
-Called from ``warehouse.load`` with the pages the source had not counted before (extracted
-texts it never stored, as for the line counts): their block keys (``Article.blocks``, see
+Called from ``warehouse.load`` before the batch's extractions are stored, it counts the pages
+the source had not counted before (extracted texts it never stored, as the line counts do):
+their block keys (``Article.blocks``, see
 ``transforms.structure``) add to ``block_counts`` (pages with the block; pages whose extracted
 text held its text) and to ``block_pages`` (the source's counted pages). The learned list is
 then derived from all the counts, so it depends on the set of pages only, and stored in
@@ -15,14 +16,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
+from transforms.normalize import content_hash, normalize_text
 from transforms.records import Article
 from transforms.structure import MAX_BODY_SHARE, MIN_PAGES, MIN_SHARE, BlockCount, count_blocks, learn_blocks
 from warehouse.queries import query
+
+if TYPE_CHECKING:
+    from warehouse.load import SourceBatch
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +60,26 @@ def _counts(source: str, fresh: list[Article]) -> tuple[dict[str, BlockCount], i
         return {}, 0
 
 
+def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article]) -> list[Article]:
+    """The pages whose extracted text the source has not stored yet, each text once (as ``raw_hash``)."""
+    by_hash = {content_hash(normalize_text(a.text)): a for a in articles}
+    if not by_hash:
+        return []
+    con.register("batch", pa.Table.from_pylist([{"source": source, "raw_hash": h} for h in by_hash]))
+    try:
+        known = {row[0] for row in con.execute(query("known_raw_hashes")).fetchall()}
+    finally:
+        con.unregister("batch")
+    return [a for h, a in sorted(by_hash.items()) if h not in known]
+
+
 def learn_structure(
-    con: duckdb.DuckDBPyConnection, source: str, run_id: str, fresh: list[Article], now: datetime
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime
 ) -> frozenset[str]:
-    """Add the fresh pages' blocks to the source's counts and return the blocks learned from them all."""
-    counts, pages = _counts(source, fresh)
+    """Add the blocks of the batch's pages new to the source to its counts; return the blocks
+    learned from all of them."""
+    source, run_id = batch.source, batch.run_id
+    counts, pages = _counts(source, _fresh(con, source, articles))
     _insert(
         con,
         "upsert_block_counts",
