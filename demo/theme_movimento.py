@@ -197,7 +197,6 @@ def _layout(v: SiteView, head: str, body_class: str, crumbs: list[tuple[str, str
 <div class="td-pb-row">
 <div class="td-pb-span8 td-main-content"><main id="main" class="td-ss-main-content site-main">
 {main}
-{_after_post(v)}
 </main></div>
 {_sidebar(v)}
 </div>
@@ -508,6 +507,7 @@ def article_page(v: SiteView, art: DemoArticle) -> str:
 {bios}
 </footer>
 </article>
+{_after_post(v)}
 {_comments(v, art)}"""
     crumbs: list[tuple[str, str | None]] = [("Início", "/")]
     if art.categories:
