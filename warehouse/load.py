@@ -1,6 +1,6 @@
 """Load one source's crawl of one run into the warehouse: one transaction, idempotent.
 
-Order inside the transaction: fetches and discards; block counts (``warehouse.structure``), extractions
+Order inside the transaction: fetches and discards; block counts (``warehouse.structure``); extractions
 and line counts (each distinct extracted text counted once); the source's boilerplate learned anew;
 documents cleaned, hashed and inserted by content hash; page versions (with the diff from
 the version before); earlier pages of the source cleaned again when its boilerplate changed;
@@ -508,7 +508,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
                 for d in discards
             ],
         )
-        blocks = learn_structure(con, batch, articles, now)  # before the extractions: it counts pages new to them
+        blocks = learn_structure(con, batch, articles, now)
         _learn_lines(con, batch, articles, now)
         model = _relearn_boilerplate(con, batch, blocks)
         docs = [build_document(batch.source, a, model) for a in articles]

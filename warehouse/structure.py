@@ -1,10 +1,10 @@
 """Keep a source's block counts and learn its structural boilerplate, inside its load's transaction.
 
-Called from ``warehouse.load`` before the batch's extractions are stored, it counts the pages
-the source had not counted before (extracted texts it never stored, as the line counts do):
-their block keys (``Article.blocks``, see
+Called from ``warehouse.load``, it counts the pages whose blocks the source has not counted yet
+(one page per distinct extracted text, as the line counts do; a page extracted before blocks
+were read counts once re-extracted): their block keys (``Article.blocks``, see
 ``transforms.structure``) add to ``block_counts`` (pages with the block; pages whose extracted
-text held its text) and to ``block_pages`` (the source's counted pages). The learned list is
+text held its text) and the pages to ``block_pages`` (the source's counted pages). The learned list is
 then derived from all the counts, so it depends on the set of pages only, and stored in
 ``boilerplate_blocks``; it is part of the source's cleaning version (``Boilerplate.version``).
 
@@ -47,30 +47,27 @@ def stored_blocks(con: duckdb.DuckDBPyConnection, source: str) -> frozenset[str]
     return frozenset(str(row[0]) for row in con.execute(query("boilerplate_blocks"), {"source": source}).fetchall())
 
 
-def _counts(source: str, fresh: list[Article]) -> tuple[dict[str, BlockCount], int]:
-    """The block counts over the pages not counted before, and how many pages had blocks."""
-    pages: list[tuple[tuple[str, ...], str]] = []
-    for article in fresh:
-        if article.blocks:
-            pages.append((tuple(article.blocks), article.text))
+def _counts(source: str, fresh: dict[str, Article]) -> tuple[dict[str, BlockCount], list[str]]:
+    """The block counts over the pages not counted before, and the raw hashes of those pages."""
+    pages = {h: a for h, a in fresh.items() if a.blocks}
     try:
-        return count_blocks(pages), len(pages)
+        return count_blocks((tuple(a.blocks), a.text) for _, a in sorted(pages.items())), sorted(pages)
     except Exception as error:  # never the load: these pages are left out of the counts
         log.warning("%s: block counts skipped for %d page(s): %s: %s", source, len(pages), type(error).__name__, error)
-        return {}, 0
+        return {}, []
 
 
-def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article]) -> list[Article]:
-    """The pages whose extracted text the source has not stored yet, each text once (as ``raw_hash``)."""
+def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article]) -> dict[str, Article]:
+    """The pages whose blocks the source has not counted, by extracted text (``raw_hash``), each once."""
     by_hash = {content_hash(normalize_text(a.text)): a for a in articles}
     if not by_hash:
-        return []
+        return {}
     con.register("batch", pa.Table.from_pylist([{"source": source, "raw_hash": h} for h in by_hash]))
     try:
-        known = {row[0] for row in con.execute(query("known_raw_hashes")).fetchall()}
+        known = {row[0] for row in con.execute(query("counted_block_pages")).fetchall()}
     finally:
         con.unregister("batch")
-    return [a for h, a in sorted(by_hash.items()) if h not in known]
+    return {h: a for h, a in by_hash.items() if h not in known}
 
 
 def learn_structure(
@@ -95,8 +92,7 @@ def learn_structure(
             for key, c in sorted(counts.items())
         ],
     )
-    if pages:
-        _insert(con, "upsert_block_pages", [{"source": source, "pages": pages, "seen_at": now}])
+    _insert(con, "upsert_block_pages", [{"source": source, "raw_hash": h, "seen_at": now} for h in pages])
     rows = con.execute(query("source_block_counts"), {"source": source}).fetchall()
     source_pages = int(rows[0][4]) if rows else 0
     learned = learn_blocks(

@@ -14,11 +14,14 @@ create table block_counts (
     primary key (source, block_key)
 );
 
--- per source: how many distinct extracted pages had their blocks counted (the share's denominator)
+-- per source: the distinct extracted pages whose blocks were counted (their number is the share's
+-- denominator); a page is counted once, and a page extracted before blocks were read is counted
+-- when it is re-extracted (trawl reextract)
 create table block_pages (
-    source     varchar primary key,
-    pages      integer not null,
-    updated_at timestamptz not null
+    source     varchar not null,
+    raw_hash   varchar not null,   -- the extracted text (extractions.raw_hash) of the counted page
+    counted_at timestamptz not null,
+    primary key (source, raw_hash)
 );
 
 -- the blocks learned as boilerplate at the source's last load: on at least max(4, 30 %) of its
@@ -29,7 +32,7 @@ create table boilerplate_blocks (
     line           varchar,
     pages          integer not null,
     body_pages     integer not null,
-    source_pages   integer not null,   -- the source's counted pages at learning time
+    source_pages   integer not null,   -- the source's counted pages (block_pages) at learning time
     learned_run_id varchar not null,
     primary key (source, block_key)
 );

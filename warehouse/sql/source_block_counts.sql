@@ -1,6 +1,6 @@
 -- a source's block counts, and over how many pages they were counted
 with counted as (
-    select coalesce(max(pages), 0) as source_pages
+    select count(*) as source_pages
     from block_pages
     where source = $source
 )
