@@ -8,8 +8,10 @@ text held its text) and the pages to ``block_pages`` (the source's counted pages
 then derived from all the counts, so it depends on the set of pages only, and stored in
 ``boilerplate_blocks``; it is part of the source's cleaning version (``Boilerplate.version``).
 
-Fail-soft: a page whose blocks cannot be counted is left out of the counts; should the counting
-fail as a whole, the source keeps the blocks it learned before, and the load goes on.
+Fail-soft: should counting the batch's pages fail, they are left out of the counts (and not
+marked counted, so a later load or a reextract counts them), the list is learned from the counts
+stored before, and the load goes on. A page without blocks (an older extraction, a fault reading
+them) is neither counted nor stripped by them.
 """
 
 from __future__ import annotations
