@@ -174,7 +174,8 @@ def _bottom(v: SiteView) -> str:
 
 def _after_post(v: SiteView) -> str:
     """The theme's "after the post" block area, inside <main>: a podcast teaser, the tagline, the
-    latest edition's cover under its label (plain blocks, no widget markup)."""
+    latest edition's cover under its label (plain blocks, no widget markup). A broken page (its
+    post content missing) has none: the hook that prints it runs with the post content."""
     return f"""<div class="td-post-after-area td-pb-padding-side">
 <div class="td_block_wrap td-block-podcast"><div class="td-block-title-wrap"><h4 class="td-block-title"><span>Podcast</span></h4></div><p>{esc(MOV_PODCAST_TEASER)}</p></div>
 <div class="td_block_wrap td-block-tagline"><p>{esc(v.site.description)}</p></div>
@@ -507,7 +508,7 @@ def article_page(v: SiteView, art: DemoArticle) -> str:
 {bios}
 </footer>
 </article>
-{_after_post(v)}
+{"" if v.broken else _after_post(v)}
 {_comments(v, art)}"""
     crumbs: list[tuple[str, str | None]] = [("Início", "/")]
     if art.categories:
