@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
@@ -265,6 +265,22 @@ class ArticleGenerator:
             key = f"{key_prefix}-{i + 1:02d}-{topic['key']}"
             articles.append(self._article(key, topic, published, lengths[i], author, end))
         return articles
+
+    def short_posts(
+        self, count: int, start: datetime, end: datetime, key_prefix: str, words: tuple[int, int] = (10, 40)
+    ) -> list[DemoArticle]:
+        """``count`` notes of one paragraph between ``words`` words (a statement, a call to an act),
+        without images: the posts whose text a theme's widget lines outweigh."""
+        low, high = words
+        notes = []
+        for article in self.generate(max(40, count * 8), start, end, key_prefix):
+            blocks = tuple(b for b in article.blocks if b.kind == "p")[:1]
+            size = len(blocks[0].text.split()) if blocks else 0
+            if low <= size <= high and len(notes) < count:
+                notes.append(
+                    replace(article, blocks=blocks, paragraphs=(blocks[0].text,), images=(), key=f"{article.key}-note")
+                )
+        return notes
 
     def update_paragraph(self, day: datetime) -> str:
         """The paragraph added to an article on the second night."""

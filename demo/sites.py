@@ -54,6 +54,12 @@ MOV_COOKIE = (
 MOV_NEWSLETTER = "Receba as novidades da Revista Movimento no seu e-mail."
 MOV_COPYRIGHT = "© Revista Movimento 2025 - Todos os direitos reservados"
 MOV_RELATED = "Leia também"
+MOV_TAGLINE = "Revista Movimento — teoria e política da esquerda socialista"
+# the widget area the theme puts inside <main>, right after the post: lines in every page's HTML
+# that trafilatura takes into the text of short posts only
+MOV_PODCAST_TEASER = "Podcast Em Movimento: toda semana, a conjuntura do Brasil e do mundo em meia hora de conversa."
+MOV_COVER_CAPTION = "Capa da última edição da Revista Movimento: dossiê sobre o trabalho por aplicativos."
+MOV_MAIN_WIDGETS = (MOV_PODCAST_TEASER, MOV_COVER_CAPTION, MOV_TAGLINE)
 MOVIMENTO_BOILERPLATE = (
     MOV_WIDGET_PSOL,
     MOV_WIDGET_PODCAST,
@@ -63,7 +69,10 @@ MOVIMENTO_BOILERPLATE = (
     MOV_NEWSLETTER,
     MOV_COPYRIGHT,
     MOV_RELATED,
+    *MOV_MAIN_WIDGETS,
 )
+# short posts (notes of 10 to 40 words) on movimento_demo
+MOV_SHORT_POSTS = 3
 
 REPUBLISHED_KEY = "tdo-udaltsov-coalition-2017"
 
@@ -289,6 +298,10 @@ def _movimento(night: int) -> DemoSite:
         first = generated[i].authors[0]
         second = next(a for a in PT.bank.AUTHORS[1:] if a != first)
         generated[i] = replace(generated[i], authors=(first, second))
+    titles, texts = taken | {a.title for a in generated}, {p for a in generated for p in a.paragraphs}
+    notes = ArticleGenerator(PT, seed=1980, taken_titles=titles, taken_texts=texts).short_posts(
+        MOV_SHORT_POSTS, datetime(2023, 3, 1, 9, tzinfo=BRT), datetime(2025, 9, 20, 21, tzinfo=BRT), "movimento-nota"
+    )
     articles = [
         _from_text(
             antiwar,
@@ -323,6 +336,7 @@ def _movimento(night: int) -> DemoSite:
             comments=gen.comments(argentina.date, always=True),
         ),
         *generated,
+        *notes,
     ]
     articles = _finish(articles, first_id=20310, first_comment=4100, seed=21)
     if night >= 2:
@@ -367,7 +381,7 @@ def _movimento(night: int) -> DemoSite:
         pages=pages,
         gone=gone,
         night=night,
-        description="Revista Movimento — teoria e política da esquerda socialista",
+        description=MOV_TAGLINE,
         timezone="-03:00",
     )
 

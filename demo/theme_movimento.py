@@ -13,7 +13,9 @@ from demo.sites import (
     MOV_BLURB,
     MOV_COOKIE,
     MOV_COPYRIGHT,
+    MOV_COVER_CAPTION,
     MOV_NEWSLETTER,
+    MOV_PODCAST_TEASER,
     MOV_RELATED,
     MOV_WIDGET_COVER,
     MOV_WIDGET_PODCAST,
@@ -171,6 +173,18 @@ def _bottom(v: SiteView) -> str:
 """
 
 
+def _after_post(v: SiteView) -> str:
+    """The theme's "after the post" block area, inside <main>: a podcast teaser, the tagline, the
+    latest edition's cover under its label (plain blocks, no widget markup). A broken page (its
+    post content missing) has none: the hook that prints it runs with the post content."""
+    return f"""<div class="td-post-after-area td-pb-padding-side">
+<div class="td_block_wrap td-block-podcast"><div class="td-block-title-wrap"><h4 class="td-block-title"><span>Podcast</span></h4></div><p>{esc(MOV_PODCAST_TEASER)}</p></div>
+<div class="td_block_wrap td-block-tagline"><p>{esc(v.site.description)}</p></div>
+<div class="td_block_wrap td-block-cover"><p class="td-cover-caption">{esc(MOV_COVER_CAPTION)}</p></div>
+<div class="td_block_wrap td-block-cover-image"><a href="{v.url("/category/movimento/")}"><img width="212" height="300" src="{_url("/wp-content/uploads/2022/10/capa-24-212x300.jpg")}" alt="" decoding="async" loading="lazy"></a></div>
+</div>"""
+
+
 def _layout(v: SiteView, head: str, body_class: str, crumbs: list[tuple[str, str | None]], main: str) -> str:
     trail = ' <i class="td-icon-right td-bread-sep"></i> '.join(
         f'<span><a title="{esc(label)}" class="entry-crumb" href="{esc(v.url(p))}">{esc(label)}</a></span>'
@@ -183,9 +197,9 @@ def _layout(v: SiteView, head: str, body_class: str, crumbs: list[tuple[str, str
 <div class="td-main-content-wrap td-container-wrap"><div class="td-container">
 <div class="td-crumb-container"><div class="entry-crumbs">{trail}</div></div>
 <div class="td-pb-row">
-<div class="td-pb-span8 td-main-content" role="main"><div class="td-ss-main-content">
+<div class="td-pb-span8 td-main-content"><main id="main" class="td-ss-main-content site-main">
 {main}
-</div></div>
+</main></div>
 {_sidebar(v)}
 </div>
 </div></div>
@@ -495,6 +509,7 @@ def article_page(v: SiteView, art: DemoArticle) -> str:
 {bios}
 </footer>
 </article>
+{"" if v.broken else _after_post(v)}
 {_comments(v, art)}"""
     crumbs: list[tuple[str, str | None]] = [("Início", "/")]
     if art.categories:

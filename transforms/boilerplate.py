@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from transforms.normalize import NORMALIZER_VERSION, line_key
+from transforms.structure import structural_lines, text_hash
 
 # Bump when a change of learning or stripping changes what is removed; `trawl reextract` then
 # rebuilds the documents from the archive and records the version (table `rebuilds`).
@@ -31,11 +32,13 @@ _MARKDOWN_SYNTAX = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|^[#>\
 
 @dataclass(frozen=True, slots=True)
 class Boilerplate:
-    """The learned boilerplate of one source: line keys and how many documents had each."""
+    """The learned boilerplate of one source: line keys and how many documents had each, and
+    the block keys learned from the structure of its pages (``transforms.structure``)."""
 
     source: str
     documents: int
     lines: Mapping[str, int]
+    blocks: frozenset[str] = frozenset()
 
     def __contains__(self, line: str) -> bool:
         return line_key(line) in self.lines
@@ -50,6 +53,10 @@ class Boilerplate:
         digest = hashlib.sha256(f"{CLEANER_VERSION}/{NORMALIZER_VERSION}".encode())
         for key in sorted(self.lines):
             digest.update(b"\n" + key.encode("utf-8"))
+        if self.blocks:  # a source without learned blocks keeps the version it had before them
+            digest.update(b"\n\0blocks")
+            for key in sorted(self.blocks):
+                digest.update(b"\n" + key.encode("ascii"))
         return digest.hexdigest()[:16]
 
 
@@ -98,16 +105,25 @@ def markdown_key(line: str) -> str:
     return line_key(strip_markdown(line))
 
 
-def strip(text: str, markdown: str, boilerplate: Boilerplate) -> tuple[str, str, int]:
+def strip(text: str, markdown: str, boilerplate: Boilerplate, blocks: tuple[str, ...] = ()) -> tuple[str, str, int]:
     """Remove boilerplate lines from the text and the Markdown; never empty a document.
 
+    A line goes when the source's texts repeat it (``boilerplate.lines``) or when its page has it
+    only as blocks learned from the pages' structure (``blocks``: the page's block keys).
     Returns the cleaned text, the cleaned Markdown and how many lines were removed.
     """
+    structural = structural_lines(boilerplate.blocks, blocks)
+
+    def boilerplate_line(key: str, plain: str) -> bool:
+        return key in boilerplate.lines or (bool(structural) and text_hash(plain) in structural)
+
     lines = text.split("\n")
-    kept = [line for line in lines if line_key(line) not in boilerplate.lines]
+    kept = [line for line in lines if not boilerplate_line(line_key(line), line)]
     if not any(line.strip() for line in kept):
         return text, markdown, 0
     md_lines = markdown.split("\n")
-    md_kept = [line for line in md_lines if not line.strip() or markdown_key(line) not in boilerplate.lines]
+    md_kept = [
+        line for line in md_lines if not line.strip() or not boilerplate_line(markdown_key(line), strip_markdown(line))
+    ]
     cleaned_md = re.sub(r"\n{3,}", "\n\n", "\n".join(md_kept)).strip()
     return "\n".join(kept), cleaned_md, len(lines) - len(kept)

@@ -17,7 +17,7 @@ def build_document(source: str, article: Article, boilerplate: Boilerplate) -> D
     The hash is taken after boilerplate removal, so one article republished on two sites
     with different chrome is one document.
     """
-    text, markdown, removed = strip(article.text, article.markdown, boilerplate)
+    text, markdown, removed = strip(article.text, article.markdown, boilerplate, article.blocks)
     text = normalize_text(text)
     return Document(
         source=source,

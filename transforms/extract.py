@@ -48,10 +48,11 @@ from transforms.lines import boilerplate_lines, line_features
 from transforms.metadata import MAX_REASON, Found, find_metadata, jsonld_objects
 from transforms.normalize import canonicalize, normalize_text
 from transforms.records import Article, Discard, Hints, Image
+from transforms.structure import page_blocks
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"  # 5: bylines, articleBody recovery; 6: the kind (article or page); 7: the page's text blocks
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else
@@ -417,6 +418,7 @@ def extract_article(
     if isinstance(parsed, Discard):
         return parsed
     tree = parsed
+    blocks: tuple[str, ...] = soft(faults, "blocks", lambda: page_blocks(tree), ())
     found = find_metadata(tree, url)
     faults.update({k: v for k, v in found.failures.items() if k not in faults})
     images = soft(faults, "images", lambda: index_images(tree, url), ImageIndex(url))
@@ -491,4 +493,5 @@ def extract_article(
         links=links,
         date_issues=dates.issues + date_faults,
         doc_kind=kind,
+        blocks=blocks,
     )

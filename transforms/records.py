@@ -57,6 +57,7 @@ class Article:
     date_issues: tuple[str, ...] = ()
     # "article" (a post) or "page" (about, history...: ``transforms.kind``); provenance["kind"] says why
     doc_kind: str = "article"
+    blocks: tuple[str, ...] = ()  # the page's text blocks as keys (``transforms.structure.page_blocks``)
 
 
 @dataclass(frozen=True, slots=True)

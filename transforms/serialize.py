@@ -9,7 +9,7 @@ from typing import Any
 from transforms.records import Article, Discard, Image
 
 _DATES = ("published_at", "modified_at")
-_TUPLES = ("authors", "categories", "tags", "links", "date_issues")
+_TUPLES = ("authors", "categories", "tags", "links", "date_issues", "blocks")
 
 
 def to_dict(record: Article | Discard) -> dict[str, Any]:

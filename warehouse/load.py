@@ -1,7 +1,7 @@
 """Load one source's crawl of one run into the warehouse: one transaction, idempotent.
 
-Order inside the transaction: fetches and discards; extractions and the source's line
-counts (each distinct extracted text counted once); the source's boilerplate learned anew;
+Order inside the transaction: fetches and discards; block counts (``warehouse.structure``); extractions
+and line counts (each distinct extracted text counted once); the source's boilerplate learned anew;
 documents cleaned, hashed and inserted by content hash; page versions (with the diff from
 the version before); earlier pages of the source cleaned again when its boilerplate changed;
 the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API names; rejected
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +35,7 @@ from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
 from warehouse.frontier import PageResult, final_rows, observations, update_frontier
 from warehouse.queries import query
+from warehouse.structure import learn_structure
 
 TS = pa.timestamp("us", tz="UTC")
 LIST = pa.list_(pa.string())
@@ -271,12 +272,12 @@ def raw_hash(article: Article) -> str:
     return content_hash(normalize_text(article.text))
 
 
-def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Boilerplate:
+def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch, blocks: frozenset[str]) -> Boilerplate:
     rows = con.execute(query("source_line_counts"), {"source": batch.source}).fetchall()
     documents_row = con.execute(query("source_documents_count"), {"source": batch.source}).fetchone()
     documents = int(documents_row[0]) if documents_row else 0
     counts = {row[1]: row[2] for row in rows}
-    model = learn(batch.source, counts, documents, batch.min_docs, batch.min_share)
+    model = replace(learn(batch.source, counts, documents, batch.min_docs, batch.min_share), blocks=blocks)
     con.execute("delete from boilerplate_lines where source = ?", [batch.source])
     _insert(
         con,
@@ -508,8 +509,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
                 for d in discards
             ],
         )
+        blocks = learn_structure(con, batch, articles, now)
         _learn_lines(con, batch, articles, now)
-        model = _relearn_boilerplate(con, batch)
+        model = _relearn_boilerplate(con, batch, blocks)
         docs = [build_document(batch.source, a, model) for a in articles]
         report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
         report.cleaning_version = model.version

@@ -22,6 +22,7 @@ from transforms.document import build_document
 from transforms.records import Article
 from warehouse.load import LoadReport, SourceBatch, _document_row, _insert, _select, load_batch
 from warehouse.queries import query
+from warehouse.structure import stored_blocks
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _boilerplate(con: duckdb.DuckDBPyConnection, source: str) -> Boilerplate:
     """The boilerplate the source's documents were just cleaned with (as the loader stored it)."""
     rows = con.execute(query("boilerplate_model"), {"source": source}).fetchall()
     documents = int(rows[0][2]) if rows else 0
-    return Boilerplate(source, documents, {str(line): int(n) for line, n, _ in rows})
+    return Boilerplate(source, documents, {str(line): int(n) for line, n, _ in rows}, stored_blocks(con, source))
 
 
 def _metadata_changes(
