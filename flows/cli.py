@@ -55,7 +55,7 @@ EXAMPLE_QUERIES = (
     "select source, language, count(*) as articles from articles group by all order by all",
     "select source, title, published_at from articles order by published_at desc limit 5",
     "select title, len(urls) as copies, urls from articles where len(sources) > 1",
-    "select source, title, url, provenance->>'kind' as page_per, word_count from pages order by source, url",
+    "select source, title, url, provenance->>'kind' as kind_signal, word_count from pages order by source, url",
 )
 
 
@@ -80,9 +80,18 @@ NARROW = (
 )
 
 
+def _seconds(report: dict[str, Any]) -> float | None:
+    """Seconds from the run's start to the end of this source's load (as the run report counts them)."""
+    started, finished = report.get("started_at"), report.get("finished_at")
+    if isinstance(started, datetime) and isinstance(finished, datetime):
+        return round((finished - started).total_seconds(), 1)
+    return None
+
+
 def print_reports(reports: list[dict[str, Any]], wide: bool = False) -> None:
     from flows.report import COLUMNS
 
+    reports = [{**r, "seconds": r.get("seconds", _seconds(r))} for r in reports]
     if wide:  # the report's columns that a run's return value carries (the artifact adds the rest)
         pairs = [(c, c) for c in COLUMNS if not reports or c in reports[0]]
     else:
