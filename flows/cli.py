@@ -386,7 +386,8 @@ def export(
     paths = settings.resolve_paths(db, data_dir)
     con = _read_only(paths.db, live, wait)
     try:
-        target, count = export_articles(con, out or paths.data_dir / "export", fmt, _utc(since), source)
+        with console.status(f"exporting the current articles as {fmt}..."):
+            target, count = export_articles(con, out or paths.data_dir / "export", fmt, _utc(since), source)
     finally:
         con.close()
     console.print(f"wrote {count} article(s) to {target}")
@@ -535,16 +536,18 @@ def reextract(
     data_dir: DataOption = None,
 ) -> None:
     """Rebuild documents from the WARC archive with the current extractor and cleaner (no network)."""
+    from flows import progress
     from flows.outcome import RunFailed
     from flows.reextract import reextract as reextract_flow
 
     try:
-        summaries = reextract_flow(
-            source=source,
-            sources_file=str(sources) if sources else None,
-            db=str(db) if db else None,
-            data_dir=str(data_dir) if data_dir else None,
-        )
+        with progress.terminal(console):
+            summaries = reextract_flow(
+                source=source,
+                sources_file=str(sources) if sources else None,
+                db=str(db) if db else None,
+                data_dir=str(data_dir) if data_dir else None,
+            )
     except (RunFailed, SourcesError) as error:
         _fail(str(error))
     columns = ["source", "pages", "changed", "new_pages", "fields"]

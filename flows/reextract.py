@@ -20,7 +20,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed, State
 
-from flows import limits, settings
+from flows import limits, progress, settings
 from flows.alerts import Problem, notify
 from flows.extract import PageRef, article_refs, extract_pages, read_extracted
 from flows.nightly import VERSION
@@ -67,7 +67,11 @@ def stored_sources(db: Path) -> list[Source]:
 def reextract_source(source: Source, raw_dir: str, out_dir: str) -> str:
     """Extract a source's archived article pages again (all cores, per-page timeout, no network)."""
     refs = archived_pages(Path(raw_dir), source.date_floor)
-    path = extract_pages(refs, Path(out_dir) / "extracted.jsonl")
+    path = extract_pages(
+        refs,
+        Path(out_dir) / "extracted.jsonl",
+        on_page=lambda done, total: progress.report(source.key, "extract", done, total),
+    )
     get_run_logger().info("re-extracted %s archived pages of %s", len(refs), source.key)
     return str(path)
 
@@ -90,6 +94,7 @@ def rebuild(source: Source, db: str, run_id: str, extracted: str, started_at: st
             report = rebuild_source(con, batch, versions())
         finally:
             con.close()
+    progress.report(source.key, "load", 1, 1)
     get_run_logger().info(
         "rebuilt %s: %s pages, %s documents changed (%s), %s new pages",
         source.key,
@@ -164,6 +169,7 @@ def reextract(
         raise SourcesError(f"{paths.db}: no source crawled yet, nothing to re-extract")
     run_id = settings.new_run_id()
     started = datetime.now(UTC)
+    progress.forget_artifacts()  # this run's progress artifacts are new ones
     logger.info("reextract %s: %s source(s) from %s", run_id, len(sources), paths.raw)
     _record_run(paths.db, run_id, started)
     rebuild_dir = paths.data_dir / "rebuild"
