@@ -28,11 +28,12 @@ from pebble import ProcessExpired, ProcessPool
 
 from flows.lifetime import exit_with_parent
 from spiders.archive import iter_manifest, read_record
+from spiders.candidates import read_candidates
 from spiders.discovery import canonical_url, parse_datetime
 from spiders.site import REST_NAME
 from spiders.warc import MANIFEST_NAME
 from transforms.extract import extract_article
-from transforms.kind import KINDS, REST_TYPE, SITEMAP_TYPE, wordpress_type
+from transforms.kind import KINDS, REST_TYPE, SITEMAP_TYPE, sitemap_kind, wordpress_type
 from transforms.records import Article, Discard, Hints
 from transforms.serialize import from_dict, to_dict
 
@@ -112,20 +113,34 @@ def rest_records(out_dir: Path) -> dict[str, dict[str, Any]]:
     return {canonical_url(row["url"]): row for row in rows if row.get("url")}
 
 
-def kind_hints(row: dict[str, Any], record: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+def kind_hints(
+    row: dict[str, Any], record: dict[str, Any] | None, vias: list[str] | None = None
+) -> tuple[tuple[str, str], ...]:
     """What discovery said a page is: the REST API's ``type`` of its item, and the kind of the
-    sitemap that listed it (``sitemap:type``); a value that cannot be read says nothing."""
+    sitemaps that listed it (``sitemap:type``); a value that cannot be read says nothing.
+
+    The sitemaps are read from every discovery of the URL in the crawl (``vias``, from its
+    candidates), not only from the one that happened to request it first (a feed found first
+    would otherwise hide the sitemap, and the signal would depend on timing); sitemaps that
+    disagree say nothing."""
     kinds: list[tuple[str, str]] = []
     rest_kind = wordpress_type(str(record.get("type") or "")) if record else None
     if rest_kind is not None:
         kinds.append((REST_TYPE, rest_kind))
-    listed = (row.get("hints") or {}).get(SITEMAP_TYPE)
-    if listed in KINDS:
-        kinds.append((SITEMAP_TYPE, str(listed)))
+    listed = {k for v in vias or () if v.startswith("sitemap:") and (k := sitemap_kind(v.removeprefix("sitemap:")))}
+    if not listed and (row.get("hints") or {}).get(SITEMAP_TYPE) in KINDS:
+        listed = {str(row["hints"][SITEMAP_TYPE])}
+    if len(listed) == 1:
+        kinds.append((SITEMAP_TYPE, listed.pop()))
     return tuple(kinds)
 
 
-def page_hints(row: dict[str, Any], record: dict[str, Any] | None, date_floor: date | None = None) -> Hints:
+def page_hints(
+    row: dict[str, Any],
+    record: dict[str, Any] | None,
+    date_floor: date | None = None,
+    vias: list[str] | None = None,
+) -> Hints:
     """What the crawl knew about one page: its fetch time, discovery dates, REST API record and
     kind signals, and the source's date floor."""
     dates: list[tuple[str, str, Any]] = []
@@ -146,13 +161,14 @@ def page_hints(row: dict[str, Any], record: dict[str, Any] | None, date_floor: d
         categories=tuple(record.get("categories") or ()) if record else (),
         tags=tuple(record.get("tags") or ()) if record else (),
         signal="rest-api" if record else "",
-        kinds=kind_hints(row, record),
+        kinds=kind_hints(row, record, vias),
     )
 
 
 def article_refs(out_dir: Path, date_floor: date | None = None) -> list[PageRef]:
     """The article pages of a crawl that came back with a body (200), one per URL, with their hints."""
     records = rest_records(out_dir)
+    vias = {canonical_url(c["url"]): list(c.get("via") or ()) for c in read_candidates(out_dir) if c.get("url")}
     refs: dict[str, PageRef] = {}
     for row in iter_manifest(out_dir):
         if row.get("role") == "article" and row.get("status") == 200 and row.get("warc_file"):
@@ -164,7 +180,7 @@ def article_refs(out_dir: Path, date_floor: date | None = None) -> list[PageRef]
                 row["warc_file"],
                 int(row["warc_offset"]),
                 row.get("content_type"),
-                page_hints(row, record, date_floor),
+                page_hints(row, record, date_floor, vias.get(canonical_url(row["url"]))),
                 row.get("bytes"),
             )
     return [refs[url] for url in sorted(refs)]

@@ -26,6 +26,14 @@ REQUESTED, ARCHIVED, NOT_DUE, OVER_BUDGET, DUPLICATE = (
 )
 
 
+# discovery channels, most authoritative first (the REST API is the site's own record)
+CHANNELS = ("rest", "sitemap", "news", "feed")
+
+
+def _rank(channel: str | None) -> int:
+    return CHANNELS.index(channel) if channel in CHANNELS else len(CHANNELS)
+
+
 @dataclass
 class Candidate:
     """One article URL found in this crawl: where, with which lastmod, and what was decided."""
@@ -46,7 +54,9 @@ class Candidate:
         if kind == "sitemap":
             self.listed = True
         new, old = parse_datetime(lastmod), parse_datetime(self.lastmod)
-        if new is not None and (old is None or new > old):
+        # the newest lastmod wins; an equal one is credited to the most authoritative channel,
+        # so that the record does not depend on which discovery answered first
+        if new is not None and (old is None or new > old or (new == old and _rank(kind) < _rank(self.lastmod_via))):
             self.lastmod, self.lastmod_via = lastmod, kind
 
     def row(self) -> dict[str, Any]:
