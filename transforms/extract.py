@@ -22,9 +22,7 @@ lead the figures were 0.9345 in-sample and 0.9326 held out (recall 0.936).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -32,49 +30,32 @@ from typing import TypeVar
 
 import htmldate
 import trafilatura
-from lxml import etree
 from lxml import html as lxml_html
-from trafilatura.xml import delete_element, xmltotxt
+from trafilatura.xml import xmltotxt
 
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
 from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
 from transforms.decode import decode_html
-from transforms.images import ImageIndex, image_of, index_images
+from transforms.edges import drop_captions, strip_title, title_keys
+from transforms.images import ImageIndex, index_images
 from transforms.language import detect_language
 from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
+from transforms.markdown import _body_images, _markdown
 from transforms.metadata import MAX_REASON, Found, find_metadata
 from transforms.normalize import canonicalize, normalize_text
+from transforms.prune import pruned
 from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else
 # the cleaning is distrusted and trafilatura's text is kept (a safety net, see extract_article)
 MIN_KEPT_SHARE = 0.5
 T = TypeVar("T")
-# Widgets that WordPress plugins and themes inject *inside* the article body: related posts
-# (Jetpack, YARPP, Contextual Related Posts), share bars (Sharedaddy, AddToAny), author
-# boxes. Named by their markup, never by their text, so the rule holds for any site.
-_WIDGET_MARKERS = (
-    "relatedposts",
-    "related-posts",
-    "related_posts",
-    "yarpp-related",
-    "crp_related",
-    "sharedaddy",
-    "addtoany",
-    "share-buttons",
-    "social-share",
-    "sharing-buttons",
-    "wp-block-social-links",
-)
-_WIDGET = re.compile("|".join(_WIDGET_MARKERS))
-# a widget marker on these names the page or the article itself, not a widget inside it
-_NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
 
 
 def soft(faults: dict[str, str], name: str, compute: Callable[[], T], default: T) -> T:
@@ -85,29 +66,6 @@ def soft(faults: dict[str, str], name: str, compute: Callable[[], T], default: T
     except Exception as error:  # a hostile page may break any library on any field
         faults.setdefault(name, f"{type(error).__name__}: {error}"[:MAX_REASON])
         return default
-
-
-def _widgets(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """The elements whose class or id carries a widget marker (outermost and nested alike)."""
-    found = []
-    for element in tree.iter(etree.Element):
-        classes, ident = element.get("class"), element.get("id")
-        if ((classes and _WIDGET.search(classes)) or (ident and _WIDGET.search(ident))) and (
-            element.tag not in _NEVER_PRUNED
-        ):
-            found.append(element)
-    return found
-
-
-def _without_widgets(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """A copy of the page without its widgets, None when it has none (a Python pass over the
-    tree: an XPath of the markers cost several times as much)."""
-    if not _widgets(tree):
-        return None
-    pruned = deepcopy(tree)
-    for element in _widgets(pruned):
-        delete_element(element)  # its tail text is kept, as trafilatura's own pruning does
-    return pruned
 
 
 def _bare(page: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
@@ -133,30 +91,12 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, faults: dict[str, str]) ->
     tables; no images yet). Formatting (bold, italics) is not asked for: on the benchmark it
     makes trafilatura drop whole paragraphs now and then. Should the widget pruning leave
     nothing (or the extraction of the pruned page fail), the page is extracted again without it."""
-    pruned = soft(faults, "widgets", lambda: _without_widgets(tree), None)
-    for page in (pruned, tree) if pruned is not None else (tree,):
+    cleaned = soft(faults, "widgets", lambda: pruned(tree), None)
+    for page in (cleaned, tree) if cleaned is not None else (tree,):
         extracted = soft(faults, "text", partial(_bare, page, url), None)
         if extracted is not None:
             return extracted
     return None
-
-
-def _strip_title(text: str, title: str | None) -> str:
-    """Drop leading lines that only repeat the title (themes print it above the body)."""
-    if not title:
-        return text
-    key = text_key(title)
-    lines = text.split("\n")
-    while lines and (not lines[0].strip() or text_key(lines[0]) == key):
-        lines.pop(0)
-    return "\n".join(lines)
-
-
-def _drop_captions(text: str, captions: frozenset[str]) -> str:
-    """Remove lines that only repeat an image caption: captions live with their image."""
-    if not captions:
-        return text
-    return "\n".join(line for line in text.split("\n") if text_key(line) not in captions)
 
 
 def _with_lead(lead: str | None, text: str, separator: str) -> str:
@@ -168,47 +108,6 @@ def kept_text(lines: list[str], drop: set[int], lead: str | None) -> str:
     """The article's plain text: the lead, then the main-text lines not dropped (shared with
     ``bench/extraction.py``, which scores the line model's choices without re-extracting)."""
     return _with_lead(lead, "\n".join(line for i, line in enumerate(lines) if i not in drop), "\n")
-
-
-def _image_markdown(image: Image) -> str:
-    title = f' "{image.caption.replace(chr(34), chr(39))}"' if image.caption else ""
-    return f"![{image.alt}]({image.url}{title})"
-
-
-def _markdown(markdown: str, lines: list[str], drop: set[int], images: list[tuple[int, Image]]) -> str:
-    """The Markdown without the dropped lines, with each image after the line it follows."""
-    md_lines = markdown.split("\n")
-    keys = [text_key(line) for line in lines]
-    at: dict[int, int] = {}  # plain line index -> Markdown line index, matched in order
-    cursor = 0
-    for md_index, md_line in enumerate(md_lines):
-        key = text_key(md_line)
-        if not key:
-            continue
-        for index in range(cursor, len(keys)):
-            if keys[index] == key:
-                at[index], cursor = md_index, index + 1
-                break
-    skip = {at[i] for i in drop if i in at}
-    after: dict[int, list[str]] = {}
-    for anchor, image in images:
-        slot = max((at[i] for i in at if i <= anchor), default=-1)
-        after.setdefault(slot, []).append(_image_markdown(image))
-    out: list[str] = [f"{img}\n" for img in after.get(-1, [])]
-    for md_index, md_line in enumerate(md_lines):
-        if md_index not in skip:
-            out.append(md_line)
-        out.extend(f"\n{img}\n" for img in after.get(md_index, []))
-    return "\n".join(out).replace("\n\n\n", "\n\n").strip()
-
-
-def _body_images(body: BodyMap, url: str) -> list[tuple[int, Image]]:
-    found: dict[str, tuple[int, Image]] = {}
-    for anchor, element in body.images:
-        image = image_of(element, url)
-        if image is not None:
-            found.setdefault(image.url, (anchor, image))
-    return list(found.values())
 
 
 def _htmldate(
@@ -332,8 +231,9 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
         faults, "images", lambda: frozenset(text_key(c) for c in images.captions()), frozenset()
     )
     raw = normalize_text(extracted[0])
-    plain = _drop_captions(_strip_title(raw, found.title), captions)
-    markdown = _drop_captions(_strip_title(extracted[1].strip(), found.title), captions)
+    titles = title_keys(tree, found.title)
+    plain = drop_captions(strip_title(raw, titles), captions)
+    markdown = drop_captions(strip_title(extracted[1].strip(), titles), captions)
     lines = plain.split("\n")
     body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
     residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())

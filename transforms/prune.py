@@ -1,0 +1,107 @@
+"""The page's tree before trafilatura reads it: widgets that sit inside article bodies, pruned.
+
+trafilatura's own cleaning drops most page furniture, but widgets that plugins and themes put
+*inside* the article body (related posts, share bars) reach its main text. They are named by
+their markup (class and id vocabularies common across the web), never by their text, so each
+rule holds for any site and language.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+
+from lxml import etree
+from lxml import html as lxml_html
+from trafilatura.xml import delete_element
+
+# Widgets that WordPress plugins and themes inject *inside* the article body: related posts
+# (Jetpack, YARPP, Contextual Related Posts), share bars (Sharedaddy, AddToAny), author
+# boxes. Named by their markup, never by their text, so the rule holds for any site.
+_WIDGET_MARKERS = (
+    "relatedposts",
+    "related-posts",
+    "related_posts",
+    "yarpp-related",
+    "crp_related",
+    "sharedaddy",
+    "addtoany",
+    "share-buttons",
+    "social-share",
+    "sharing-buttons",
+    "wp-block-social-links",
+)
+_WIDGET = re.compile("|".join(_WIDGET_MARKERS))
+# fact boxes and info boxes (the story's background, beside its text)
+_INFO_BOX = re.compile(r"fact-?box|info-?box", re.IGNORECASE)
+# an info box holds at most this share of the page's paragraph text
+MAX_BOX_SHARE = 0.3
+# an appended article has at least this many characters (else it is a teaser of the next one)
+MIN_APPENDED_CHARS = 1500
+# a widget marker on these names the page or the article itself, not a widget inside it
+_NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
+
+
+def _is_widget(element: lxml_html.HtmlElement) -> bool:
+    classes, ident = element.get("class"), element.get("id")
+    return bool((classes and _WIDGET.search(classes)) or (ident and _WIDGET.search(ident))) and (
+        element.tag not in _NEVER_PRUNED
+    )
+
+
+def _is_info_box(element: lxml_html.HtmlElement) -> bool:
+    """A fact box or info box beside the story (or ARIA's complementary content), which the
+    body's own text does not need; never a box that holds the page's headline."""
+    if element.tag in _NEVER_PRUNED:
+        return False
+    marked = element.get("role") == "complementary" or any(
+        _INFO_BOX.search(value) for value in (element.get("class"), element.get("id")) if value
+    )
+    return marked and next(element.iter("h1"), None) is None
+
+
+def _appended_articles(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """The whole articles that infinite scrolling appends after the page's own: every
+    outermost ``<article>`` with a headline (``<h1>``) after the first such one, when it is
+    a whole article (a teaser card of the next one is left to trafilatura)."""
+    found = []
+    for element in tree.iter("article"):
+        if next(element.iter("h1"), None) is None:
+            continue
+        if any(a.tag == "article" for a in element.iterancestors()):
+            continue
+        found.append(element)
+    return [element for element in found[1:] if len(element.text_content()) >= MIN_APPENDED_CHARS]
+
+
+def _paragraph_chars(tree: lxml_html.HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in tree.iter("p"))
+
+
+def _targets(tree: lxml_html.HtmlElement) -> list[int]:
+    """Positions (in ``tree.iter()`` order) of the elements to prune. An info box holding a
+    large share of the page's paragraphs is the page's content under another name: kept."""
+    appended = {id(e) for e in _appended_articles(tree)}
+    targets, boxes = [], []
+    for position, element in enumerate(tree.iter(etree.Element)):
+        if id(element) in appended or _is_widget(element):
+            targets.append(position)
+        elif _is_info_box(element):
+            boxes.append((position, element))
+    if boxes:
+        limit = MAX_BOX_SHARE * _paragraph_chars(tree)
+        targets.extend(position for position, box in boxes if _paragraph_chars(box) <= limit)
+    return sorted(targets)
+
+
+def pruned(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """A copy of the page without its widgets, info boxes and appended articles, None when it
+    has none (a Python pass over the tree: an XPath of the markers cost several times as much)."""
+    targets = _targets(tree)
+    if not targets:
+        return None
+    copy = deepcopy(tree)
+    elements = list(copy.iter(etree.Element))
+    for position in targets:
+        delete_element(elements[position])  # its tail text is kept, as trafilatura's own pruning does
+    return copy
