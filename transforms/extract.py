@@ -37,6 +37,7 @@ from transforms.body import BodyMap, body_links, edge_residue, map_body, text_ke
 from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
 from transforms.decode import decode_html
 from transforms.edges import drop_captions, strip_title, title_keys
+from transforms.embedded import embedded_body
 from transforms.images import ImageIndex, index_images
 from transforms.language import detect_language
 from transforms.lead import find_lead
@@ -89,14 +90,18 @@ def _bare(page: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
 def _main_text(tree: lxml_html.HtmlElement, url: str, faults: dict[str, str]) -> tuple[str, str] | None:
     """trafilatura's main text of the page: plain paragraphs, and Markdown (headings, lists,
     tables; no images yet). Formatting (bold, italics) is not asked for: on the benchmark it
-    makes trafilatura drop whole paragraphs now and then. Should the widget pruning leave
-    nothing (or the extraction of the pruned page fail), the page is extracted again without it."""
+    makes trafilatura drop whole paragraphs now and then. Should the pruning (``transforms.prune``)
+    leave too little (or the extraction of the pruned page fail), the page is extracted again
+    without it; should that too find no article, the body embedded in its scripts is read."""
     cleaned = soft(faults, "widgets", lambda: pruned(tree), None)
     for page in (cleaned, tree) if cleaned is not None else (tree,):
         extracted = soft(faults, "text", partial(_bare, page, url), None)
-        if extracted is not None:
+        if extracted is not None and len(extracted[0]) >= MIN_TEXT_CHARS:
             return extracted
-    return None
+    # nothing visible: the body a script-rendered page ships in its hydration state, if any
+    embedded = soft(faults, "embedded", lambda: embedded_body(tree), None)
+    found = soft(faults, "text", partial(_bare, embedded, url), None) if embedded is not None else None
+    return found if found is not None and len(found[0]) >= MIN_TEXT_CHARS else extracted
 
 
 def _with_lead(lead: str | None, text: str, separator: str) -> str:

@@ -62,16 +62,16 @@ def _is_info_box(element: lxml_html.HtmlElement) -> bool:
 
 def _appended_articles(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """The whole articles that infinite scrolling appends after the page's own: every
-    outermost ``<article>`` with a headline (``<h1>``) after the first such one, when it is
-    a whole article (a teaser card of the next one is left to trafilatura)."""
+    outermost ``<article>`` with a headline (``<h1>``) and the length of a whole article after
+    the first such one (teaser cards of other articles, before or after it, are left to
+    trafilatura)."""
     found = []
     for element in tree.iter("article"):
-        if next(element.iter("h1"), None) is None:
+        if next(element.iter("h1"), None) is None or any(a.tag == "article" for a in element.iterancestors()):
             continue
-        if any(a.tag == "article" for a in element.iterancestors()):
-            continue
-        found.append(element)
-    return [element for element in found[1:] if len(element.text_content()) >= MIN_APPENDED_CHARS]
+        if len(element.text_content()) >= MIN_APPENDED_CHARS:
+            found.append(element)
+    return found[1:]
 
 
 def _paragraph_chars(tree: lxml_html.HtmlElement) -> int:
@@ -81,10 +81,10 @@ def _paragraph_chars(tree: lxml_html.HtmlElement) -> int:
 def _targets(tree: lxml_html.HtmlElement) -> list[int]:
     """Positions (in ``tree.iter()`` order) of the elements to prune. An info box holding a
     large share of the page's paragraphs is the page's content under another name: kept."""
-    appended = {id(e) for e in _appended_articles(tree)}
+    appended = set(_appended_articles(tree))  # the set keeps their proxies (and so their identity) alive
     targets, boxes = [], []
     for position, element in enumerate(tree.iter(etree.Element)):
-        if id(element) in appended or _is_widget(element):
+        if element in appended or _is_widget(element):
             targets.append(position)
         elif _is_info_box(element):
             boxes.append((position, element))
