@@ -231,3 +231,19 @@ def test_a_script_rendered_page_is_read_from_the_html_its_inline_script_carries(
     page = f'<html><head><title>Tram</title></head><body><div id="app"></div><script>window.__STATE__ = {state};</script></body></html>'
     article = extract(page)
     assert article.text.split("\n")[:3] == PARAGRAPHS
+
+
+def test_a_body_split_into_chunks_between_promotions_is_read_whole() -> None:
+    first = "".join(
+        f"<p>First part of the story, paragraph {i}, with enough words to be read as prose.</p>" for i in range(6)
+    )
+    second = "".join(
+        f"<p>Second part of the story, paragraph {i}, after the promotion in between.</p>" for i in range(6)
+    )
+    page = f"""<html><head><title>Split story</title></head><body><main><h1>Split story</h1>
+<div class="grid"><div class="body__inner-container">{first}</div></div>
+<div class="promo"><a href="/subscribe">Subscribe</a></div>
+<div class="grid"><div class="body__inner-container">{second}</div></div>
+</main></body></html>"""
+    text = extract(page).text
+    assert "paragraph 5, with enough" in text and "Second part of the story, paragraph 5" in text

@@ -38,6 +38,10 @@ _INFO_BOX = re.compile(r"fact-?box|info-?box", re.IGNORECASE)
 MAX_BOX_SHARE = 0.3
 # an appended article has at least this many characters (else it is a teaser of the next one)
 MIN_APPENDED_CHARS = 1500
+# a body split into chunks: containers whose class names a body, each with paragraphs of its own
+_BODY_CLASS = re.compile(r"body|content|text|chunk", re.IGNORECASE)
+MIN_CHUNK_PARAGRAPHS = 2
+MIN_CHUNK_CHARS = 400
 # a widget marker on these names the page or the article itself, not a widget inside it
 _NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
 
@@ -94,14 +98,47 @@ def _targets(tree: lxml_html.HtmlElement) -> list[int]:
     return sorted(targets)
 
 
+def _chunks(tree: lxml_html.HtmlElement) -> list[list[int]]:
+    """Article bodies split into chunks (between ads or promotions, each in its own copy of the
+    body's container): groups of two or more elements with one body-like class, none inside
+    another, each with paragraphs of its own. Positions in ``tree.iter()`` order."""
+    groups: dict[tuple[str, str], list[tuple[int, lxml_html.HtmlElement]]] = {}
+    for position, element in enumerate(tree.iter("div", "section")):
+        classes = element.get("class")
+        if classes and _BODY_CLASS.search(classes):
+            groups.setdefault((element.tag, classes), []).append((position, element))
+    found = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        elements = [element for _, element in members]
+        if any(a in elements for element in elements for a in element.iterancestors()):
+            continue
+        if all(
+            sum(1 for _ in element.iter("p")) >= MIN_CHUNK_PARAGRAPHS and _paragraph_chars(element) >= MIN_CHUNK_CHARS
+            for element in elements
+        ):
+            found.append([position for position, _ in members])
+    return found
+
+
 def pruned(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """A copy of the page without its widgets, info boxes and appended articles, None when it
-    has none (a Python pass over the tree: an XPath of the markers cost several times as much)."""
+    """A copy of the page without its widgets, info boxes and appended articles, and with the
+    chunks of a split body joined in the first one (trafilatura reads one container), None
+    when there is nothing to do (a Python pass over the tree: an XPath of the markers cost
+    several times as much)."""
     targets = _targets(tree)
-    if not targets:
+    chunks = _chunks(tree)
+    if not targets and not chunks:
         return None
     copy = deepcopy(tree)
     elements = list(copy.iter(etree.Element))
+    if chunks:
+        containers = list(copy.iter("div", "section"))
+        for group in chunks:
+            first, *rest = (containers[position] for position in group)
+            for chunk in rest:
+                first.extend(list(chunk))
     for position in targets:
         delete_element(elements[position])  # its tail text is kept, as trafilatura's own pruning does
     return copy
