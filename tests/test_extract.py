@@ -241,9 +241,9 @@ def test_a_body_split_into_chunks_between_promotions_is_read_whole() -> None:
         f"<p>Second part of the story, paragraph {i}, after the promotion in between.</p>" for i in range(6)
     )
     page = f"""<html><head><title>Split story</title></head><body><main><h1>Split story</h1>
-<div class="grid"><div class="body__inner-container">{first}</div></div>
+<div class="grid"><div class="body article__body">{first}</div></div>
 <div class="promo"><a href="/subscribe">Subscribe</a></div>
-<div class="grid"><div class="body__inner-container">{second}</div></div>
+<div class="grid"><div class="body article__body">{second}</div></div>
 </main></body></html>"""
     text = extract(page).text
     assert "paragraph 5, with enough" in text and "Second part of the story, paragraph 5" in text
