@@ -42,6 +42,21 @@ MIN_APPENDED_CHARS = 1500
 _BODY_CLASS = re.compile(r"body|content|text|chunk", re.IGNORECASE)
 MIN_CHUNK_PARAGRAPHS = 2
 MIN_CHUNK_CHARS = 400
+# the utility classes that hide an element (Bootstrap, Tailwind, WordPress, BEM utilities)
+_HIDING_CLASSES = frozenset(
+    {
+        "hidden",
+        "hide",
+        "u-hide",
+        "is-hidden",
+        "visually-hidden",
+        "visuallyhidden",
+        "sr-only",
+        "screen-reader-text",
+        "d-none",
+        "invisible",
+    }
+)
 # a widget marker on these names the page or the article itself, not a widget inside it
 _NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
 
@@ -62,6 +77,17 @@ def _is_info_box(element: lxml_html.HtmlElement) -> bool:
         _INFO_BOX.search(value) for value in (element.get("class"), element.get("id")) if value
     )
     return marked and next(element.iter("h1"), None) is None
+
+
+def _is_hidden(element: lxml_html.HtmlElement) -> bool:
+    """Hidden from readers: the ``hidden`` attribute, ``aria-hidden``, or a utility class of
+    the common CSS frameworks that hides it (or shows it to screen readers only)."""
+    if element.tag in _NEVER_PRUNED:
+        return False
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    classes = element.get("class")
+    return bool(classes) and not _HIDING_CLASSES.isdisjoint(classes.split())
 
 
 def _appended_articles(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
@@ -90,7 +116,7 @@ def _targets(tree: lxml_html.HtmlElement) -> list[int]:
     for position, element in enumerate(tree.iter(etree.Element)):
         if element in appended or _is_widget(element):
             targets.append(position)
-        elif _is_info_box(element):
+        elif _is_info_box(element) or _is_hidden(element):
             boxes.append((position, element))
     if boxes:
         limit = MAX_BOX_SHARE * _paragraph_chars(tree)
