@@ -1,4 +1,4 @@
-"""The main text's edges: the headline and the byline above the body, and captions repeated as lines.
+"""The main text's edges: the headline above the body, and captions repeated as lines.
 
 Themes print the headline (often with a kicker, a breadcrumb or the site name around it) above
 the body, where trafilatura takes it for the body's first lines; captions live with their image.
@@ -16,10 +16,6 @@ from transforms.body import text_key, words
 # the headline is looked for in the first lines of the main text, before any body prose
 TITLE_WINDOW = 5
 MIN_TITLE_CHARS = 8
-# a byline is a short line naming an author, at the text's start or among its last lines
-MAX_BYLINE_WORDS = 8
-BYLINE_TAIL = 2
-MIN_NAME_CHARS = 3
 LONG_WORDS = 25
 _WORD = re.compile(r"\w+")
 
@@ -75,28 +71,6 @@ def strip_title(text: str, titles: list[str]) -> str:
     while cut < len(lines) and (not lines[cut].strip() or (cut and _title_match(lines[cut], titles) == 2)):
         cut += 1  # blank lines, and the headline printed twice
     return "\n".join(lines[cut:])
-
-
-def strip_bylines(text: str, authors: tuple[str, ...]) -> str:
-    """Drop the byline: a short line among the first ``TITLE_WINDOW`` non-empty lines (before
-    any body prose) or the last ``BYLINE_TAIL`` ones that names one of the page's authors
-    (as its metadata gives them)."""
-    names = [name.casefold() for name in authors if len(name) >= MIN_NAME_CHARS and "@" not in name]
-    if not names:
-        return text
-    lines = text.split("\n")
-    filled = [index for index, line in enumerate(lines) if line.strip()]
-    head: list[int] = []
-    for index in filled[:TITLE_WINDOW]:
-        if words(lines[index]) >= LONG_WORDS:
-            break
-        head.append(index)
-    drop = {
-        index
-        for index in (*head, *filled[-BYLINE_TAIL:])
-        if words(lines[index]) <= MAX_BYLINE_WORDS and any(name in lines[index].casefold() for name in names)
-    }
-    return "\n".join(line for index, line in enumerate(lines) if index not in drop) if drop else text
 
 
 def drop_captions(text: str, captions: frozenset[str]) -> str:

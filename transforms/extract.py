@@ -36,7 +36,7 @@ from trafilatura.xml import xmltotxt
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
 from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
 from transforms.decode import decode_html
-from transforms.edges import drop_captions, strip_bylines, strip_title, title_keys
+from transforms.edges import drop_captions, strip_title, title_keys
 from transforms.embedded import embedded_body
 from transforms.images import ImageIndex, index_images
 from transforms.language import detect_language
@@ -237,8 +237,8 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
     )
     raw = normalize_text(extracted[0])
     titles = title_keys(tree, found.title)
-    plain = drop_captions(strip_bylines(strip_title(raw, titles), found.authors), captions)
-    markdown = drop_captions(strip_bylines(strip_title(extracted[1].strip(), titles), found.authors), captions)
+    plain = drop_captions(strip_title(raw, titles), captions)
+    markdown = drop_captions(strip_title(extracted[1].strip(), titles), captions)
     lines = plain.split("\n")
     body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
     residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())
