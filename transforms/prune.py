@@ -42,6 +42,8 @@ MIN_APPENDED_CHARS = 1500
 _BODY_CLASS = re.compile(r"body|content|text|chunk", re.IGNORECASE)
 MIN_CHUNK_PARAGRAPHS = 2
 MIN_CHUNK_CHARS = 400
+# an in-text list of links: this many links at least, each followed by text of its own
+MIN_INLINE_LINKS = 3
 # the utility classes that hide an element (Bootstrap, Tailwind, WordPress, BEM utilities)
 _HIDING_CLASSES = frozenset(
     {
@@ -148,17 +150,39 @@ def _chunks(tree: lxml_html.HtmlElement) -> list[list[int]]:
     return found
 
 
+def _linked_paragraphs(tree: lxml_html.HtmlElement) -> list[int]:
+    """Positions of the paragraphs that are lists in running text ("Region: town, town, town",
+    each town a link): at least ``MIN_INLINE_LINKS`` links with text of their own between them.
+    trafilatura takes such link-dense paragraphs for navigation; the links are only unwrapped
+    in the copy it reads (the body's links are read from the page itself)."""
+    found = []
+    for position, element in enumerate(tree.iter("p")):
+        links = [a for a in element if a.tag == "a"]
+        if len(links) < MIN_INLINE_LINKS:
+            continue
+        between = [(a.tail or "").strip() for a in links[:-1]]
+        if all(between):
+            found.append(position)
+    return found
+
+
 def pruned(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """A copy of the page without its widgets, info boxes and appended articles, and with the
-    chunks of a split body joined in the first one (trafilatura reads one container), None
-    when there is nothing to do (a Python pass over the tree: an XPath of the markers cost
-    several times as much)."""
+    """A copy of the page without its widgets, info boxes and appended articles, with the
+    chunks of a split body joined in the first one (trafilatura reads one container) and the
+    links of in-text lists unwrapped, None when there is nothing to do (a Python pass over the
+    tree: an XPath of the markers cost several times as much)."""
     targets = _targets(tree)
     chunks = _chunks(tree)
-    if not targets and not chunks:
+    linked = _linked_paragraphs(tree)
+    if not targets and not chunks and not linked:
         return None
     copy = deepcopy(tree)
     elements = list(copy.iter(etree.Element))
+    if linked:
+        paragraphs = list(copy.iter("p"))
+        for position in linked:
+            for anchor in [a for a in paragraphs[position] if a.tag == "a"]:
+                anchor.drop_tag()
     if chunks:
         containers = list(copy.iter("div", "section"))
         for group in chunks:
