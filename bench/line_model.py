@@ -21,7 +21,7 @@ import trafilatura
 from bench.sets import Case, Pages, host
 from bench.shingles import FullTextScore, shingles, tokens
 from bench.snippets import Score, fold
-from transforms.extract import kept_text, line_candidates
+from transforms.extract import guarded_text, kept_text, line_candidates
 from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
 
 # the sets the stored WEIGHTS of transforms/lines.py were fitted on: change both together
@@ -42,6 +42,7 @@ class Candidate:
     features: dict[int, list[float]]
     plain: str  # plain trafilatura's output (defaults) for the page
     lead: str | None = None  # the lead put before the kept lines (transforms.lead)
+    raw: str = ""  # trafilatura's own text of the page (the safety net of extract_article)
 
     @property
     def set(self) -> str:
@@ -56,9 +57,12 @@ class Candidate:
         return host(self.case.get("url"))
 
     def text(self, weights: tuple[float, ...] | list[float] | None) -> str:
-        """The text trawl keeps with these weights (None: the edge residue rule alone)."""
+        """The text trawl keeps with these weights (None: the edge residue rule alone), under
+        the safety net ``extract_article`` applies, so the figures are those of its text."""
         drop = self.residue | (boilerplate_lines(self.features, weights) if weights is not None else set())
-        return kept_text(self.lines, drop, self.lead)
+        if not self.raw:
+            return kept_text(self.lines, drop, self.lead)
+        return guarded_text(self.lines, drop, self.lead, self.raw)[0]
 
     def examples(self) -> list[tuple[list[float], float]]:
         """(features, 1.0) for a boilerplate line, (features, 0.0) for a body line; unclear lines left out."""
@@ -119,9 +123,9 @@ def candidates(pages: Pages) -> list[Candidate]:
             found = line_candidates(html, url)
         except Exception:  # scored as an empty output, as in the main run
             found = None
-        lines, residue, features, lead = found if found is not None else ([], set(), {}, None)
+        lines, residue, features, lead, raw = found if found is not None else ([], set(), {}, None, "")
         plain = trafilatura.extract(html, url=url or None) or ""
-        out.append(Candidate(case, lines, residue, features, plain, lead))
+        out.append(Candidate(case, lines, residue, features, plain, lead, raw))
     return out
 
 

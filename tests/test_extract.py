@@ -190,3 +190,70 @@ def test_a_site_tagline_taken_as_a_lead_is_learned_as_boilerplate_and_stripped()
         cleaned, cleaned_md, removed = strip(text, markdown, model)
         assert tagline not in cleaned and tagline not in cleaned_md and removed >= 1
         assert "the council met on day" in cleaned
+
+
+def test_a_lead_that_only_opens_like_the_description_after_a_dateline_is_put_back() -> None:
+    # the description ends otherwise than the lead, and the lead starts with a dateline
+    description = LEAD.rsplit(",", 1)[0] + ", as the mayor said on the radio."
+    page = lead_page(f'<div class="intro"><p>Berlin. {LEAD}</p></div>', description)
+    assert extract(page).text.split("\n")[:2] == [f"Berlin. {LEAD}", PARAGRAPHS[0]]
+
+
+def test_an_image_caption_that_repeats_the_description_is_never_the_lead() -> None:
+    figure = f'<figure><img src="/img/x.jpg" alt="x"><figcaption>{LEAD} Photo: City News</figcaption></figure>'
+    assert LEAD not in extract(lead_page(f"<div>{figure}</div>", LEAD)).text
+
+
+def test_a_headline_with_its_kicker_and_the_lines_above_it_leave_the_text() -> None:
+    kicker = '<p>City transport</p><p>Tram line extended | City News</p><p class="date">Stand: 4 June 2024</p>'
+    article = extract(post().replace("<p>Tram line extended</p>", kicker))
+    assert article.text.split("\n")[0] == "Stand: 4 June 2024" or article.text.startswith(PARAGRAPHS[0])
+    assert "Tram line extended" not in article.text and "City transport" not in article.text
+
+
+def test_an_info_box_and_an_article_appended_by_infinite_scroll_leave_the_text() -> None:
+    box = (
+        '<div class="factbox"><p>Facts about the tram network: it has eleven lines, two depots and carries about '
+        "ninety thousand passengers on a working day.</p></div>"
+    )
+    more = "".join(
+        f"<p>The council also discussed the timetable of the new line, point {i} of its agenda.</p>" for i in range(20)
+    )
+    other = "".join(f"<p>The appended story says something else entirely, sentence {i} of many.</p>" for i in range(30))
+    tail = f'<article class="next"><h1>Another story</h1>{other}</article>'
+    article = extract(post(extra=box + more, tail=tail))
+    assert "Facts about the tram network" not in article.text and "appended story" not in article.text
+    assert PARAGRAPHS[0] in article.text and "point 19 of its agenda" in article.text
+
+
+def test_a_script_rendered_page_is_read_from_the_html_its_inline_script_carries() -> None:
+    import json
+
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 2)
+    state = json.dumps({"article": {"id": 7, "contentHtml": body.replace("<", "\\u003c")}}).replace("\\\\", "\\")
+    page = f'<html><head><title>Tram</title></head><body><div id="app"></div><script>window.__STATE__ = {state};</script></body></html>'
+    article = extract(page)
+    assert article.text.split("\n")[:3] == PARAGRAPHS
+
+
+def test_a_body_split_into_chunks_between_promotions_is_read_whole() -> None:
+    first = "".join(
+        f"<p>First part of the story, paragraph {i}, with enough words to be read as prose.</p>" for i in range(6)
+    )
+    second = "".join(
+        f"<p>Second part of the story, paragraph {i}, after the promotion in between.</p>" for i in range(6)
+    )
+    page = f"""<html><head><title>Split story</title></head><body><main><h1>Split story</h1>
+<div class="grid"><div class="body article__body">{first}</div></div>
+<div class="promo"><a href="/subscribe">Subscribe</a></div>
+<div class="grid"><div class="body article__body">{second}</div></div>
+</main></body></html>"""
+    text = extract(page).text
+    assert "paragraph 5, with enough" in text and "Second part of the story, paragraph 5" in text
+
+
+def test_hidden_elements_leave_the_text() -> None:
+    hidden = '<h2 class="visually-hidden">Article content</h2><p hidden>Thank you for visiting, please update your browser.</p>'
+    article = extract(post().replace("<p>Tram line extended</p>", hidden))
+    assert article.text.startswith(PARAGRAPHS[0])
+    assert "Article content" not in article.text and "Thank you for visiting" not in article.text

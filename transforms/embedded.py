@@ -1,105 +1,48 @@
-"""The article body a page carries besides its visible main text, used where trafilatura missed it.
+"""The article body that script-rendered pages ship in their hydration state, for pages whose
+visible HTML holds no main text.
 
-Two standard places: schema.org JSON-LD ``articleBody`` (the publisher's own statement of the
-body) and the HTML strings a Next.js page streams in its ``self.__next_f.push`` scripts (the
-body of pages rendered in the browser). Neither replaces the extraction: ``articleBody``
-only tells which of the page's *visible* blocks are body, so paragraphs trafilatura left out
-(a body split over several containers by ads) are put back in page order; the streamed HTML
-is read only when the visible page has no main text at all.
+Single-page-application frameworks (Next.js, Nuxt, Apollo and the like) often send the
+article's HTML as a string inside an inline script and build the visible page from it in the
+browser; the HTML as fetched then has no body for trafilatura to find. The longest JSON string
+in the page's inline scripts that is itself HTML with several paragraphs is taken as the body.
+Read only when the visible page gave nothing, so it never competes with the page's own text.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
 
 from lxml import html as lxml_html
 
-from transforms.body import text_key
-
-# below this share of the articleBody's tokens in the extracted text, blocks are looked for
-MISSING_SHARE = 0.7
-# the visible blocks found in the articleBody must add at least this share of its tokens
-GAIN_SHARE = 0.2
-# an articleBody shorter than this (tokens) is a summary, not a body
-MIN_BODY_TOKENS = 150
-# a block must be this long (words, script-aware) to be matched
-MIN_BLOCK_TOKENS = 6
-BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote")
-_TOKEN = re.compile(r"\w+")
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_NEXT_PUSH = "self.__next_f.push("
+# a body shorter than this (in characters of its HTML) is not looked for
+MIN_BODY_CHARS = 500
+# JSON string literals of at least MIN_BODY_CHARS characters (escapes included)
+_STRING = re.compile(r'"((?:[^"\\]|\\.){' + str(MIN_BODY_CHARS) + r',})"')
+# the paragraph breaks an article body's HTML has several of
+_BLOCK = re.compile(r"<(?:p|br|h[2-4])\b", re.IGNORECASE)
+MIN_BLOCKS = 3
 
 
-def _tokens(text: str) -> int:
-    """Word count, script-aware: a run of Chinese, Japanese or Thai (written without spaces) counts
-    one word per two characters."""
-    return sum(max(1, len(t) // 2) if _UNSPACED.search(t) else 1 for t in _TOKEN.findall(text))
-
-
-def article_body(objects: Iterator[dict[str, Any]]) -> str | None:
-    """The longest JSON-LD ``articleBody`` string of the page's objects, white space folded."""
-    bodies = [o["articleBody"] for o in objects if isinstance(o.get("articleBody"), str)]
-    return " ".join(max(bodies, key=len).split()) if bodies else None
-
-
-def recovered_lines(tree: lxml_html.HtmlElement, lines: list[str], body: str | None) -> list[str] | None:
-    """The main text's lines with the visible blocks the ``articleBody`` holds and the lines lack,
-    each put back in page order; None when nothing is missing or the page does not show it."""
-    if not body or _tokens(body) < MIN_BODY_TOKENS:
-        return None
-    have = sum(_tokens(line) for line in lines)
-    if have >= MISSING_SHARE * _tokens(body):
-        return None
-    blocks = [b for b in tree.iter(*BLOCK_TAGS) if not any(a.tag in BLOCK_TAGS for a in b.iterancestors())]
-    keys = [text_key(b.text_content()) for b in blocks]
-    folded = text_key(body)
-    known = {text_key(line) for line in lines}
-    found = [
-        i
-        for i, key in enumerate(keys)
-        if key and key not in known and _tokens(key) >= MIN_BLOCK_TOKENS and key in folded
-    ]
-    gain = sum(_tokens(keys[i]) for i in found)
-    if gain < GAIN_SHARE * _tokens(body):
-        return None
-    return _merged(lines, blocks, keys, found)
-
-
-def _merged(lines: list[str], blocks: list[lxml_html.HtmlElement], keys: list[str], found: list[int]) -> list[str]:
-    """The lines in their order, each found block inserted before the first line that comes after it."""
-    where: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        where.setdefault(key, []).append(i)
-    pending = list(found)
-    out: list[str] = []
-    cursor = -1
-    for line in lines:
-        position = next((i for i in where.get(text_key(line), []) if i > cursor), None)
-        if position is not None:
-            while pending and pending[0] < position:
-                out.append(" ".join(blocks[pending.pop(0)].text_content().split()))
-            cursor = position
-        out.append(line)
-    out.extend(" ".join(blocks[i].text_content().split()) for i in pending)
-    return out
-
-
-def streamed_html(tree: lxml_html.HtmlElement) -> str | None:
-    """The HTML fragments a Next.js page streams in ``self.__next_f.push([1, "..."])`` scripts,
-    joined (only fragments holding paragraphs); None when there are none."""
-    fragments = []
+def embedded_body(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """A page made of the longest HTML string (with at least ``MIN_BLOCKS`` paragraph breaks)
+    found in the page's inline scripts, None when there is none."""
+    best = ""
     for script in tree.iter("script"):
-        text = (script.text or "").strip()
-        if not text.startswith(_NEXT_PUSH):
+        source = script.text or ""
+        if script.get("src") or len(source) < MIN_BODY_CHARS:
             continue
-        try:
-            pushed = json.loads(text[len(_NEXT_PUSH) :].rstrip(";").rstrip().removesuffix(")"))
-        except (ValueError, RecursionError):
-            continue
-        fragments += [
-            item for item in pushed if isinstance(item, str) and "<p" in item and not item.lstrip().startswith("[")
-        ]
-    return "\n".join(fragments) if fragments else None
+        for match in _STRING.finditer(source):
+            raw = match.group(1)
+            if len(raw) <= len(best) or ("\\u003c" not in raw and "<" not in raw):
+                continue
+            try:
+                value = json.loads(f'"{raw}"')
+            except ValueError:
+                continue
+            if len(_BLOCK.findall(value)) >= MIN_BLOCKS and len(value) > len(best):
+                best = value
+    if not best:
+        return None
+    page: lxml_html.HtmlElement = lxml_html.document_fromstring(f"<html><body><article>{best}</article></body></html>")
+    return page

@@ -20,12 +20,35 @@ from transforms.normalize import match_key, normalize_line
 
 # a description shorter than this many words is a tagline or a title, not a lead
 MIN_LEAD_WORDS = 8
+# a block opens with a description when it holds its first characters, and then at least this
+# share of it, after a dateline ("Berlin. ") of at most a few words
+MIN_LEAD_CHARS = 30
+MIN_PREFIX_SHARE = 0.6
+MAX_DATELINE_WORDS = 3
+# the main text's first lines, where a lead's first part may already be
+LEAD_OVERLAP_LINES = 3
 # blocks that may hold a lead (an inline element when the template wraps it in a span)
 _LEAD_TAGS = ("p", "div", "h2", "h3", "h4", "span", "strong", "section", "header", "blockquote", "li", "dd", "em", "b")
 # a lead never sits inside these
 _NOT_LEAD = frozenset(
-    {"script", "style", "noscript", "template", "head", "title", "nav", "footer", "a", "button", "form", "figcaption"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "nav",
+        "footer",
+        "a",
+        "button",
+        "form",
+        "figcaption",
+        "figure",
+    }
 )
+# nor holds an image (with its caption)
+_MEDIA = ("figure", "figcaption", "img", "picture", "video")
 # the ellipsis a shortened description ends with
 _ELLIPSIS = re.compile(r"\s*(\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _DESCRIPTION_XPATH = (
@@ -46,6 +69,19 @@ def descriptions(tree: lxml_html.HtmlElement, found: str | None) -> list[str]:
     return keys
 
 
+def _opening(key: str, description: str) -> int:
+    """How many characters of the description the block's text opens with (after a dateline
+    of at most ``MAX_DATELINE_WORDS`` words), counted when that is the whole description or at
+    least ``MIN_PREFIX_SHARE`` of it (the description may be cut short or end otherwise), else 0."""
+    head = description[:MIN_LEAD_CHARS]
+    start = key.find(head)
+    if start < 0 or (start and len(key[:start].split()) > MAX_DATELINE_WORDS):
+        return 0
+    shared = next((i for i, (a, b) in enumerate(zip(key[start:], description, strict=False)) if a != b), None)
+    shared = min(len(key) - start, len(description)) if shared is None else shared
+    return shared if shared == len(description) or shared >= MIN_PREFIX_SHARE * len(description) else 0
+
+
 def find_lead(
     tree: lxml_html.HtmlElement,
     lines: list[str],
@@ -55,7 +91,9 @@ def find_lead(
     title: str | None,
 ) -> str | None:
     """The text of the page's lead block when the main text ``lines`` lack it, else None.
-    The body starts at its first line not in ``skip`` (the edge residue) found in the page."""
+    The body starts at its first line not in ``skip`` (the edge residue) found in the page.
+    Of the blocks before it that open with a description, the one opening with the most of
+    one wins, the smallest of those."""
     keys = descriptions(tree, description)
     mapped = [index for index in body.blocks if index not in skip]
     if not keys or not mapped:
@@ -64,7 +102,8 @@ def find_lead(
     around = set(first.iterancestors())
     shortest = min(len(d) for d in keys)
     longest = max(2 * len(d) + 50 for d in keys) + 10  # a little slack for what the key drops
-    best: tuple[lxml_html.HtmlElement, str] | None = None
+    title_key = match_key(title) if title else None
+    best: tuple[int, int, str, lxml_html.HtmlElement] | None = None
     for element in tree.iter(*_LEAD_TAGS):
         if element is first:
             break
@@ -76,19 +115,25 @@ def find_lead(
         if len(text) > longest and len(" ".join(text.split())) > longest:  # too long to be a lead
             continue
         key = match_key(text)
-        if not key or (best is not None and len(key) > len(best[1])):
+        if not key or key == title_key:
             continue
-        if any(key.startswith(d) and len(key) <= 2 * len(d) + 50 for d in keys):  # the smallest such block
-            best = (element, key)
+        opening = max((_opening(key, d) for d in keys if len(key) <= 2 * len(d) + 50), default=0)
+        if not opening or (best is not None and (opening, -len(key)) <= best[:2]):
+            continue
+        if any(a.tag in _NOT_LEAD for a in (element, *element.iterancestors())):
+            continue
+        if 2 * sum(words(a.text_content()) for a in element.iter("a")) > words(key):
+            continue
+        if next(element.iterdescendants(*_MEDIA), None) is not None:  # an image with its caption
+            continue
+        best = (opening, -len(key), key, element)
     if best is None:
         return None
-    element, key = best
-    if any(a.tag in _NOT_LEAD for a in (element, *element.iterancestors())):
+    key, element = best[2], best[3]
+    if key in match_key(" ".join(lines)):  # the text has it already
         return None
-    if title and key == match_key(title):
-        return None
-    if key in match_key(" ".join(lines)):
-        return None
-    if 2 * sum(words(a.text_content()) for a in element.iter("a")) > words(key):
-        return None
+    for line in lines[:LEAD_OVERLAP_LINES]:  # or opens with its first part
+        start = match_key(line)
+        if 3 * len(start) >= len(key) and key.startswith(start):
+            return None
     return normalize_line(element.text_content())
