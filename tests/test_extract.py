@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from transforms.body import CHARS_PER_WORD, words
 from transforms.extract import extract_article
 from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
 from transforms.records import Article, Discard
@@ -187,3 +188,9 @@ def test_a_site_tagline_taken_as_a_lead_is_learned_as_boilerplate_and_stripped()
         cleaned, cleaned_md, removed = strip(text, markdown, model)
         assert tagline not in cleaned and tagline not in cleaned_md and removed >= 1
         assert "the council met on day" in cleaned
+
+
+def test_words_count_scripts_written_without_spaces_by_their_characters() -> None:
+    assert words("The storm reached the coast, twice.") == 6
+    assert words("熊本県：阿蘇市、産山村") == 9 / CHARS_PER_WORD  # punctuation is no word
+    assert words("Tokyo 東京") == 1 + 2 / CHARS_PER_WORD

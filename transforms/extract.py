@@ -49,7 +49,7 @@ from transforms.records import Article, Discard, Hints, Image
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "6"
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else
@@ -295,6 +295,7 @@ class MainLines:
     lead: str | None
     raw: str = ""
     faults: dict[str, str] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # the page's title and authors (the line model reads lines that repeat them)
 
 
 def _decode(html: bytes, content_type: str | None, faults: dict[str, str]) -> str:
@@ -338,7 +339,8 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
     body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
     residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())
     lead = soft(faults, "lead", lambda: find_lead(tree, lines, body, residue, found.description, found.title), None)
-    return MainLines(lines, markdown, body, residue, lead, raw, faults)
+    names = (found.title, *found.authors) if found.title else found.authors
+    return MainLines(lines, markdown, body, residue, lead, raw, faults, names)
 
 
 def line_candidates(
@@ -356,7 +358,7 @@ def line_candidates(
     main = _main_lines(tree, url, found, index_images(tree, url))
     if main is None or not main.lines:
         return None
-    return main.lines, main.residue, line_features(main.lines, main.body, main.residue), main.lead
+    return main.lines, main.residue, line_features(main.lines, main.body, main.residue, main.names), main.lead
 
 
 def _cleaned(main: MainLines, faults: dict[str, str], provenance: dict[str, str]) -> tuple[str, set[int]]:
@@ -367,7 +369,7 @@ def _cleaned(main: MainLines, faults: dict[str, str], provenance: dict[str, str]
     in-body widgets when it has any; a second extraction would cost a third of the speed.)"""
     lines = main.lines
     features: dict[int, list[float]] = soft(
-        faults, "line_model", lambda: line_features(lines, main.body, main.residue), {}
+        faults, "line_model", lambda: line_features(lines, main.body, main.residue, main.names), {}
     )
     judged: set[int] = soft(faults, "line_model", lambda: boilerplate_lines(features), set())
     drop = main.residue | judged
