@@ -295,7 +295,6 @@ class MainLines:
     lead: str | None
     raw: str = ""
     faults: dict[str, str] = field(default_factory=dict)
-    names: tuple[str, ...] = ()  # the page's title and authors (the line model reads lines that repeat them)
 
 
 def _decode(html: bytes, content_type: str | None, faults: dict[str, str]) -> str:
@@ -339,8 +338,7 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
     body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
     residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())
     lead = soft(faults, "lead", lambda: find_lead(tree, lines, body, residue, found.description, found.title), None)
-    names = (found.title, *found.authors) if found.title else found.authors
-    return MainLines(lines, markdown, body, residue, lead, raw, faults, names)
+    return MainLines(lines, markdown, body, residue, lead, raw, faults)
 
 
 def line_candidates(
@@ -358,7 +356,7 @@ def line_candidates(
     main = _main_lines(tree, url, found, index_images(tree, url))
     if main is None or not main.lines:
         return None
-    return main.lines, main.residue, line_features(main.lines, main.body, main.residue, main.names), main.lead
+    return main.lines, main.residue, line_features(main.lines, main.body, main.residue), main.lead
 
 
 def _cleaned(main: MainLines, faults: dict[str, str], provenance: dict[str, str]) -> tuple[str, set[int]]:
@@ -369,7 +367,7 @@ def _cleaned(main: MainLines, faults: dict[str, str], provenance: dict[str, str]
     in-body widgets when it has any; a second extraction would cost a third of the speed.)"""
     lines = main.lines
     features: dict[int, list[float]] = soft(
-        faults, "line_model", lambda: line_features(lines, main.body, main.residue, main.names), {}
+        faults, "line_model", lambda: line_features(lines, main.body, main.residue), {}
     )
     judged: set[int] = soft(faults, "line_model", lambda: boilerplate_lines(features), set())
     drop = main.residue | judged

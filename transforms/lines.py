@@ -5,9 +5,8 @@ and related-article lines, share and subscription calls, credits, copyright line
 model reads only general signals of each line, never its wording: how much of its block
 is link text, its length, its tag, where it sits relative to the long paragraphs of the
 body (before, after, between them, how far from the nearest), whether it shares their
-parent element or sits in a box of its own, its ancestors (furniture, a table cell, the
-markup of an embedded social post), whether it only repeats the page's title or an
-author, and a few typographic cues (final punctuation, digits, capitalized words, bold or
+parent element, its ancestors (furniture, a table cell, the markup of an embedded social
+post), and a few typographic cues (final punctuation, digits, capitalized words, bold or
 italic text, a copyright sign or a table bar, a bare URL). Lengths are counted per script
 (``transforms.body.words``: characters for scripts written without spaces), so a Japanese
 paragraph is as long as an English one.
@@ -28,7 +27,6 @@ from collections import Counter
 from lxml import html as lxml_html
 
 from transforms.body import BodyMap, words
-from transforms.normalize import match_key
 
 # a line of at least this many words is body prose; the others are judged by where they sit relative to it
 LONG_WORDS = 25
@@ -40,7 +38,6 @@ _FURNITURE = frozenset({"aside", "footer", "nav", "header", "figure", "form", "a
 # the class of the markup social networks ask sites to embed a post with (blockquote.twitter-tweet,
 # blockquote.instagram-media, blockquote.tiktok-embed, div.fb-post...) and of generic embed wrappers
 _EMBED = re.compile(r"tweet|instagram|tiktok|bluesky|threads|fb-post|embed", re.IGNORECASE)
-_BOXES = frozenset({"div", "section", "aside", "figure", "table", "details"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
 
@@ -82,50 +79,46 @@ FEATURES = (
     "bare_url",  # the line is one URL
     "long_distance",  # lines to the nearest long paragraph (at most 5), / 5
     "italic_share",  # words in <em>/<i> / words of the block
-    "repeats_meta",  # the line holds the page's title or an author's name and little else (a kicker, a byline)
-    "boxed_between",  # between the long paragraphs, but in a box of its own (a div, section, aside or table)
 )
 # fitted by `bench/extraction.py --fit` on both dev sets (L2 1.0), in the order of FEATURES
 WEIGHTS = (
-    -4.243,  # bias
-    1.15,  # link_share
-    1.298,  # link_share_half
-    0.009,  # unmapped
-    -0.732,  # log_words
-    -0.844,  # short
-    0.17,  # first
-    0.982,  # last
-    0.052,  # before_long
-    1.581,  # after_long
-    -2.543,  # after_long_share
-    0.479,  # heading
-    -4.304,  # list_item
-    -0.289,  # ends_colon
-    -0.847,  # ends_sentence
+    -4.251,  # bias
+    1.108,  # link_share
+    1.317,  # link_share_half
+    -0.087,  # unmapped
+    -0.731,  # log_words
+    -0.849,  # short
+    0.156,  # first
+    0.958,  # last
+    0.152,  # before_long
+    1.614,  # after_long
+    -2.506,  # after_long_share
+    0.436,  # heading
+    -4.277,  # list_item
+    -0.275,  # ends_colon
+    -0.831,  # ends_sentence
     1.121,  # copyright_or_bar
-    1.092,  # digit_share
-    1.528,  # capitalized_share
-    0.847,  # has_links
-    -4.458,  # text_share
-    -0.3,  # before_long_log_words
-    -0.146,  # after_long_log_words
-    -0.747,  # same_parent
-    4.105,  # inside_parent
-    4.388,  # parent_distance
-    0.811,  # furniture_ancestor
-    1.266,  # bold_share
-    0.272,  # after_long_elsewhere
-    0.739,  # before_long_elsewhere
-    0.069,  # between_long
-    -1.317,  # heading_between
-    0.732,  # link_share_between
-    -0.404,  # embedded_post
-    1.089,  # table_prose
-    -7.89,  # bare_url
-    -0.956,  # long_distance
-    1.8,  # italic_share
-    -0.759,  # repeats_meta
-    0.217,  # boxed_between
+    1.146,  # digit_share
+    1.513,  # capitalized_share
+    0.854,  # has_links
+    -4.416,  # text_share
+    -0.318,  # before_long_log_words
+    -0.144,  # after_long_log_words
+    -0.852,  # same_parent
+    4.174,  # inside_parent
+    4.475,  # parent_distance
+    0.775,  # furniture_ancestor
+    1.257,  # bold_share
+    0.203,  # after_long_elsewhere
+    0.627,  # before_long_elsewhere
+    0.109,  # between_long
+    -1.244,  # heading_between
+    0.778,  # link_share_between
+    -0.438,  # embedded_post
+    1.137,  # table_prose
+    -7.875,  # bare_url
+    -0.941,  # long_distance
+    1.803,  # italic_share
 )
 
 
@@ -141,18 +134,8 @@ def _heading_like(tag: str, size: float, bold: float) -> bool:
     return tag in _HEADINGS or (bold >= 0.8 and size <= 15)
 
 
-def _repeats(line: str, names: list[str]) -> bool:
-    """True when the line holds one of the names (keys) and at most about as much again."""
-    key = match_key(line)
-    return any(name in key and len(key) <= 2 * len(name) + 12 for name in names)
-
-
-def line_features(
-    lines: list[str], body: BodyMap, skip: set[int], names: tuple[str, ...] = ()
-) -> dict[int, list[float]]:
-    """The feature vector (in the order of ``FEATURES``) of every non-empty line not in ``skip``;
-    ``names`` are the page's title and authors from its metadata."""
-    keys = [key for name in names if len(key := match_key(name)) >= 4]
+def line_features(lines: list[str], body: BodyMap, skip: set[int]) -> dict[int, list[float]]:
+    """The feature vector (in the order of ``FEATURES``) of every non-empty line not in ``skip``."""
     kept = [i for i in range(len(lines)) if i not in skip and lines[i].strip()]
     count = len(kept)
     sizes = [words(lines[i]) for i in kept]
@@ -188,10 +171,9 @@ def line_features(
             italic = sum(words(b.text_content()) for b in element.iter("em", "i")) / max(1.0, block_words)
             embedded = float(_embedded(element, ancestors))
             cell = tag in ("td", "th") or any(a.tag in ("td", "th") for a in ancestors[:4])
-            boxed = any(a.tag in _BOXES for a in ancestors[: min(distance, 8)])
         else:
             same = inside = furniture = bold = italic = embedded = 0.0
-            cell = boxed = False
+            cell = False
             distance = 10
         tokens = line.split()
         gap = min((abs(rank - other) for other in longs), default=5)
@@ -233,8 +215,6 @@ def line_features(
             float(bool(_URL_LINE.match(line))),
             min(gap, 5) / 5,
             italic,
-            float(_repeats(line, keys)),
-            float(between and boxed),
         ]
     return features
 
