@@ -1,7 +1,8 @@
 """Extraction quality and speed: trawl's extract_article beside plain trafilatura, one run, two sets.
 
 *extraction-dev* (990 pages, must-contain / must-not-contain snippets, scored as trafilatura's
-own evaluation does: ``bench.snippets``) and *news-dev* (130 current news pages with Fundus'
+own evaluation does: ``bench.snippets``; trafilatura with defaults and with
+``include_comments=False`` beside trawl) and *news-dev* (130 current news pages with Fundus'
 whole expected body, scored with the shingle metric of scrapinghub's
 article-extraction-benchmark: ``bench.shingles``; trafilatura with defaults and with
 ``include_comments=False`` beside trawl, per language, and the metadata per field:
@@ -63,27 +64,42 @@ def timed(extractor: Callable[[bytes, str | None], str], html: bytes, url: str |
     return output, time.perf_counter() - started, raised
 
 
+def no_comments_text(html: bytes, url: str | None) -> str:
+    return trafilatura.extract(html, url=url, include_comments=False) or ""
+
+
 def run_snippets(pages: Pages) -> None:
-    """extraction-dev: both extractors page by page in turn (alternating which goes first)."""
-    plain, ours = Score(), Score()
-    raised = {"trafilatura.extract": 0, "trawl.extract_article": 0}
+    """extraction-dev: the three extractors page by page in turn (rotating which goes first)."""
+    extractors = {
+        "trafilatura.extract": plain_text,
+        "trafilatura no comments": no_comments_text,
+        "trawl.extract_article": trawl_text,
+    }
+    scores = {name: Score() for name in extractors}
+    raised = dict.fromkeys(extractors, 0)
+    names = list(extractors)
     for i, (case, html) in enumerate(pages):
         url = str(case["url"]) if case.get("url") else None
-        order = [(plain_text, plain, "trafilatura.extract"), (trawl_text, ours, "trawl.extract_article")]
-        for extractor, score, name in order if i % 2 == 0 else reversed(order):
-            output, seconds, failed = timed(extractor, html, url)
+        for name in names[i % 3 :] + names[: i % 3]:
+            output, seconds, failed = timed(extractors[name], html, url)
             raised[name] += failed
+            score = scores[name]
             score.seconds += seconds
             score.pages += 1
             score.add(output, list(case["with"]), list(case["without"]))  # type: ignore[call-overload]
-    baseline, trawl = plain.figures(), ours.figures()
+    figures = {name: score.figures() for name, score in scores.items()}
     print(f"extraction-dev: {len(pages)} pages (snippet metric)")
-    print(f"{'':24}{'precision':>10}{'recall':>10}{'f1':>10}{'accuracy':>10}{'raised':>8}{'pages/s':>10}")
-    for name, figures in (("trafilatura.extract", baseline), ("trawl.extract_article", trawl)):
-        row = "".join(f"{figures[k]:>10.4f}" for k in ("precision", "recall", "f1", "accuracy"))
-        print(f"{name:24}{row}{raised[name]:>8}{figures['pages_per_s']:>10.1f}")
-    print(f"f1 difference (trawl - trafilatura): {trawl['f1'] - baseline['f1']:+.4f}")
-    print(f"throughput ratio (trawl / trafilatura): {trawl['pages_per_s'] / baseline['pages_per_s']:.2f}")
+    print(f"{'':26}{'precision':>10}{'recall':>10}{'f1':>10}{'accuracy':>10}{'raised':>8}{'pages/s':>10}")
+    for name, found in figures.items():
+        row = "".join(f"{found[k]:>10.4f}" for k in ("precision", "recall", "f1", "accuracy"))
+        print(f"{name:26}{row}{raised[name]:>8}{found['pages_per_s']:>10.1f}")
+    trawl = figures["trawl.extract_article"]
+    for name in names[:2]:
+        other = figures[name]
+        print(
+            f"trawl - {name}: f1 {trawl['f1'] - other['f1']:+.4f}, recall {trawl['recall'] - other['recall']:+.4f}, "
+            f"throughput ratio {trawl['pages_per_s'] / other['pages_per_s']:.2f}"
+        )
 
 
 def main() -> None:
@@ -118,7 +134,7 @@ def main() -> None:
         # warm every extractor once so none pays the import/model loading inside the timing
         case, html = next(iter(pages.values()))[0]
         url = str(case.get("url") or "")
-        for warm in (*news_dev.EXTRACTORS.values(), trawl_text, plain_text):
+        for warm in (*news_dev.EXTRACTORS.values(), trawl_text, plain_text, no_comments_text):
             warm(html, url)
         if "extraction-dev" in wanted:
             run_snippets(pages["extraction-dev"])

@@ -12,6 +12,7 @@ from bench.line_model import full_text_examples
 from bench.metadata_fields import FieldTally, Meta, compare
 from bench.sets import benchmarks_root
 from bench.shingles import FullTextScore, match, shingles, tokens
+from transforms.lines import FEATURES
 
 
 def test_tokens_are_unicode_words_with_case_kept_and_punctuation_dropped() -> None:
@@ -61,8 +62,12 @@ def test_full_text_labels_body_boilerplate_and_leave_unclear_lines_out() -> None
         "Read more",  # short, nowhere in the truth: boilerplate
         "the coast",  # short, inside a truth line but not a whole line: unclear
         "The storm reached the coast and then our newsletter offers you more",  # mixed: unclear
+        "Power cuts in the north",  # a list item: left out (Fundus' parsers often skip lists)
     ]
-    features = {i: [1.0, float(i)] for i in range(len(lines))}
+    list_item = FEATURES.index("list_item")
+    features = {
+        i: [1.0, float(i)] + [float(i == 6 and j == list_item) for j in range(2, len(FEATURES))] for i in range(7)
+    }
     labels = {int(vector[1]): label for vector, label in full_text_examples(lines, features, truth)}
     assert labels == {0: 0.0, 1: 1.0, 2: 0.0, 3: 1.0}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from transforms.body import CHARS_PER_WORD, words
 from transforms.extract import extract_article
 from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
 from transforms.records import Article
@@ -257,3 +258,9 @@ def test_hidden_elements_leave_the_text() -> None:
     article = extract(post().replace("<p>Tram line extended</p>", hidden))
     assert article.text.startswith(PARAGRAPHS[0])
     assert "Article content" not in article.text and "Thank you for visiting" not in article.text
+
+
+def test_words_count_scripts_written_without_spaces_by_their_characters() -> None:
+    assert words("The storm reached the coast, twice.") == 6
+    assert words("熊本県：阿蘇市、産山村") == 9 / CHARS_PER_WORD  # punctuation is no word
+    assert words("Tokyo 東京") == 1 + 2 / CHARS_PER_WORD

@@ -23,12 +23,20 @@ from transforms.normalize import canonicalize, match_key
 # a paragraph made only of link text with at most this many words is navigation, not prose
 MAX_RESIDUE_WORDS = 6
 _TEXT_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt"})
-_WORD = re.compile(r"\w+")
+# scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, kana, CJK ideographs
+_DENSE = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[^\W{_DENSE}]+")
+_DENSE_CHAR = re.compile(f"[{_DENSE}]")
+# characters of those scripts per word of a spaced script (a Japanese sentence of 60 characters
+# says about what an English one of 25 words does)
+CHARS_PER_WORD = 2.5
 
 
-def words(text: str) -> int:
-    """How many words (runs of word characters) a text has."""
-    return len(_WORD.findall(text))
+def words(text: str) -> float:
+    """How many words a text has: runs of word characters, and in scripts written without spaces
+    (Chinese, Japanese, Thai...) their characters over ``CHARS_PER_WORD``, so that a paragraph
+    weighs about the same in any script."""
+    return len(_WORD.findall(text)) + len(_DENSE_CHAR.findall(text)) / CHARS_PER_WORD
 
 
 def text_key(line: str) -> str:
