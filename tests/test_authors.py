@@ -1,4 +1,4 @@
-"""Bylines made into names: separators, lead-ins, addresses, teaser cards, the heuristic fallback."""
+"""Bylines made into names: separators, lead-ins, addresses, handles, ids, teaser cards."""
 
 from __future__ import annotations
 
@@ -63,10 +63,3 @@ def test_an_address_for_an_author_falls_through_to_the_next_signal() -> None:
     found = find_metadata(tree, "https://paper.example/t")
     assert found.authors == ("Bo Rask",)
     assert found.provenance["authors"] == "microdata:author"
-
-
-def test_a_byline_only_in_theme_markup_is_found_by_the_heuristic_fallback() -> None:
-    tree = _page('<article><h1>T</h1><div class="author-name">Eva Lang</div><p>Some text of the story.</p></article>')
-    found = find_metadata(tree, "https://paper.example/t")
-    assert found.authors == ("Eva Lang",)
-    assert found.provenance["authors"] == "trafilatura:author"

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 
 from lxml import html as lxml_html
-from trafilatura.metadata import extract_author
 
 # separators between the names of one byline: punctuation, and "and" as it is written in the
 # languages trawl meets most (a lowercase word between spaces, so initials like "A." stay)
@@ -88,10 +87,3 @@ def byline_links(tree: lxml_html.HtmlElement) -> list[str]:
         if own is None or main is None or own is main:
             kept.append(link.text_content())
     return kept
-
-
-def heuristic_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
-    """trafilatura's byline heuristics (author classes and itemprops of common themes): the
-    fallback when no structured signal names an author. It copies the tree, so it runs last."""
-    found = extract_author(tree)
-    return clean_authors(found.split(";")) if found else ()

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin
 
 from lxml import html as lxml_html
 
-from transforms.authors import byline_links, clean_authors, heuristic_authors
+from transforms.authors import byline_links, clean_authors
 from transforms.dates import parse_datetime
 from transforms.kind import (
     ARTICLE,
@@ -331,8 +331,6 @@ def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
         except Exception as error:  # e.g. a tree too deep for a lookup: the other families still count
             found.fail(signal, signal, error)
     found.offer("title", lambda: _title(tree), "html:title")
-    if not found.authors:
-        found.offer("authors", lambda: heuristic_authors(tree), "trafilatura:author")
     if found.title:
         found.title = _site_name_from_title(found.title, found.site_name)
     try:
