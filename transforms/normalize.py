@@ -75,8 +75,12 @@ def tidy(line: str) -> str:
 
 def match_key(line: str) -> str:
     """The form under which a page's text is matched to the text extracted from it (both
-    come from one decoding, so no repair is needed; ftfy on every block would dominate)."""
-    return tidy(" ".join(line.split())).casefold()
+    come from one decoding, so no repair is needed; ftfy on every block would dominate).
+    The same as ``tidy`` then casefold, in one pass over ASCII text (every block of the page
+    goes through here)."""
+    if line.isascii():
+        return " ".join(line.split()).casefold()
+    return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", line)).split()).casefold()
 
 
 def line_key(line: str) -> str:
