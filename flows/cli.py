@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -48,6 +49,8 @@ WideOption = Annotated[
         "--wide", help="Every column of the run table (discovery, fetch outcomes, reasons).", show_default="off"
     ),
 ]
+
+T = TypeVar("T")
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
@@ -266,6 +269,17 @@ def _read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
     if path != db and not is_current(db):
         err.print(f"[yellow]a load is writing {escape(str(db))}: reading its last published snapshot[/yellow]")
     return con
+
+
+def _locked_read(db: Path | None, read: Callable[[Any], T]) -> T:
+    """``read`` on the sandboxed read-only connection of the warehouse (its snapshot), closed after."""
+    from warehouse.sandbox import lock_down
+
+    con = _read_only(settings.resolve_paths(db).db)
+    try:
+        return read(lock_down(con))
+    finally:
+        con.close()
 
 
 def _utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
@@ -625,14 +639,9 @@ def status(
 ) -> None:
     """How each source is doing: its last runs (status, new, updated, failed, discarded, failure share),
     days since its last new article, and its open alerts (exit 1 when a source has one)."""
-    from warehouse.sandbox import lock_down
     from warehouse.status import source_status
 
-    con = _read_only(settings.resolve_paths(db).db)
-    try:
-        found = source_status(lock_down(con), runs)
-    finally:
-        con.close()
+    found = _locked_read(db, lambda con: source_status(con, runs))
     if as_json:
         print_json([asdict(s) for s in found])
     else:
@@ -669,14 +678,9 @@ def runs_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """The recent runs: when, their state, how long, and what their sources did together."""
-    from warehouse.sandbox import lock_down
     from warehouse.status import recent_runs
 
-    con = _read_only(settings.resolve_paths(db).db)
-    try:
-        found = recent_runs(lock_down(con), limit)
-    finally:
-        con.close()
+    found = _locked_read(db, lambda con: recent_runs(con, limit))
     if as_json:
         print_json(found)
         return
