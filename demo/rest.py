@@ -252,41 +252,29 @@ class RestApi:
         return self.v.url(f"/wp-json/wp/v2/{kind}") + "?" + urlencode(sorted(params.items()))
 
     def _posts(self, params: dict[str, str]) -> list[dict[str, Any]] | JsonResponse:
-        arts = list(self.v.site.articles)
-        for name, attr in (("after", "published"), ("modified_after", "last_modified")):
-            if params.get(name):
-                when = self._when(params[name])
-                if when is None:
-                    return _error(400, "rest_invalid_param", f"Invalid parameter(s): {name}")
-                arts = [a for a in arts if getattr(a, attr) > when]
-        orderby = params.get("orderby", "date")
-        keys: dict[str, Callable[[DemoArticle], Any]] = {
-            "date": lambda a: (a.published, a.post_id),
-            "modified": lambda a: (a.last_modified, a.post_id),
-            "id": lambda a: a.post_id,
-            "title": lambda a: a.title,
-        }
-        if orderby not in keys:
-            return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
-        arts.sort(key=keys[orderby], reverse=params.get("order", "desc") != "asc")
-        return [self._post(a) for a in arts]
+        return self._listing(list(self.v.site.articles), params, "last_modified", self._post)
 
     def _pages(self, params: dict[str, str]) -> list[dict[str, Any]] | JsonResponse:
-        pages = list(self.v.site.pages)
-        for name, attr in (("after", "published"), ("modified_after", "modified")):
+        return self._listing(list(self.v.site.pages), params, "modified", self._page)
+
+    def _listing(
+        self, items: list[Any], params: dict[str, str], modified: str, render: Callable[[Any], dict[str, Any]]
+    ) -> list[dict[str, Any]] | JsonResponse:
+        """Posts or pages filtered by ``after`` / ``modified_after`` and sorted as WordPress does."""
+        for name, attr in (("after", "published"), ("modified_after", modified)):
             if params.get(name):
                 when = self._when(params[name])
                 if when is None:
                     return _error(400, "rest_invalid_param", f"Invalid parameter(s): {name}")
-                pages = [p for p in pages if getattr(p, attr) > when]
+                items = [i for i in items if getattr(i, attr) > when]
         orderby = params.get("orderby", "date")
-        keys: dict[str, Callable[[DemoPage], Any]] = {
-            "date": lambda p: (p.published, p.post_id),
-            "modified": lambda p: (p.modified, p.post_id),
-            "id": lambda p: p.post_id,
-            "title": lambda p: p.title,
+        keys: dict[str, Callable[[Any], Any]] = {
+            "date": lambda i: (i.published, i.post_id),
+            "modified": lambda i: (getattr(i, modified), i.post_id),
+            "id": lambda i: i.post_id,
+            "title": lambda i: i.title,
         }
         if orderby not in keys:
             return _error(400, "rest_invalid_param", "Invalid parameter(s): orderby")
-        pages.sort(key=keys[orderby], reverse=params.get("order", "desc") != "asc")
-        return [self._page(p) for p in pages]
+        items.sort(key=keys[orderby], reverse=params.get("order", "desc") != "asc")
+        return [render(i) for i in items]
