@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from transforms.body import CHARS_PER_WORD, words
 from transforms.extract import extract_article
 from transforms.lines import FEATURES, WEIGHTS, boilerplate_lines
-from transforms.records import Article
+from transforms.records import Article, Discard
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to extend the tram line to the northern districts of the town.",
@@ -264,3 +264,20 @@ def test_words_count_scripts_written_without_spaces_by_their_characters() -> Non
     assert words("The storm reached the coast, twice.") == 6
     assert words("熊本県：阿蘇市、産山村") == 9 / CHARS_PER_WORD  # punctuation is no word
     assert words("Tokyo 東京") == 1 + 2 / CHARS_PER_WORD
+
+
+def test_a_page_whose_only_text_is_its_header_run_together_is_no_article() -> None:
+    # a post whose body is missing: trafilatura finds only the header (kicker, headline, byline,
+    # dates, share buttons) run together in one line of over 200 characters
+    title = "Tram line extended to the new district across the river after two years of works"
+    header = (
+        f"<p>City {title} Por Ana Paula Ferreira - 28 de janeiro de 2023 326 Compartilhar Facebook "
+        "Twitter WhatsApp Telegram LinkedIn E-mail</p>"
+    )
+    for heading in (f"<h1>{title}</h1>", ""):
+        page = (
+            f"<html><head><title>{title}</title></head>"
+            f"<body><main><article>{heading}{header}</article></main></body></html>"
+        )
+        result = extract_article(page, "https://city.example/2024/06/tram/")
+        assert isinstance(result, Discard) and result.reason in ("too_short", "not_article"), result

@@ -37,6 +37,10 @@ def _word_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+# a header line run together holds the headline and at most this many times its length in all
+HEADER_TIMES = 3
+
+
 def _title_match(line: str, titles: list[str]) -> int:
     """2 when the line is the headline (one of the title keys, or most of one), 1 when it holds
     one with a kicker or a site name around it (at most as long again), else 0."""
@@ -48,6 +52,16 @@ def _title_match(line: str, titles: list[str]) -> int:
             if title in key and len(key) <= 2 * len(title):
                 found = 1
     return found
+
+
+def _header_line(line: str, titles: list[str]) -> bool:
+    """A first line that holds the headline whole inside the article header's other pieces
+    (kicker, byline, dates, share buttons run together), at most ``HEADER_TIMES`` its length and
+    with no sentence ending: the header, not a lede that quotes the headline."""
+    key = text_key(line)
+    return not line.rstrip().endswith((".", "!", "?", "…", '"', "»", "”")) and any(
+        title in key and len(key) <= HEADER_TIMES * len(title) for title in titles if title
+    )
 
 
 def strip_title(text: str, titles: list[str]) -> str:
@@ -70,7 +84,10 @@ def strip_title(text: str, titles: list[str]) -> str:
             break
     while cut < len(lines) and (not lines[cut].strip() or (cut and _title_match(lines[cut], titles) == 2)):
         cut += 1  # blank lines, and the headline printed twice
-    return "\n".join(lines[cut:])
+    rest = lines[cut:]
+    if all(not line.strip() or _header_line(line, titles) for line in rest):
+        return ""  # nothing but the article's header run together: a page without its body
+    return "\n".join(rest)
 
 
 def drop_captions(text: str, captions: frozenset[str]) -> str:

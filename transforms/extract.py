@@ -99,13 +99,17 @@ def _main_text(tree: lxml_html.HtmlElement, url: str, faults: dict[str, str]) ->
     """trafilatura's main text of the page: plain paragraphs, and Markdown (headings, lists,
     tables; no images yet). Formatting (bold, italics) is not asked for: on the benchmark it
     makes trafilatura drop whole paragraphs now and then. Should the pruning (``transforms.prune``)
-    leave too little (or the extraction of the pruned page fail), the page is extracted again
-    without it; should that too find no article, the body embedded in its scripts is read."""
+    leave nothing (or the extraction of the pruned page fail), the page is extracted again
+    without it (never because the pruned text is short: a page without its body would then
+    store its widgets); should no article be found, the body embedded in its scripts is read."""
     cleaned = soft(faults, "widgets", lambda: pruned(tree), None)
+    extracted = None
     for page in (cleaned, tree) if cleaned is not None else (tree,):
         extracted = soft(faults, "text", partial(_bare, page, url), None)
-        if extracted is not None and len(extracted[0]) >= MIN_TEXT_CHARS:
-            return extracted
+        if extracted is not None:  # a short text of the pruned page stays short: the widgets are no body
+            break
+    if extracted is not None and len(extracted[0]) >= MIN_TEXT_CHARS:
+        return extracted
     # nothing visible: the body a script-rendered page ships in its hydration state, if any
     embedded = soft(faults, "embedded", lambda: embedded_body(tree), None)
     found = soft(faults, "text", partial(_bare, embedded, url), None) if embedded is not None else None
@@ -281,15 +285,18 @@ def line_candidates(
 def guarded_text(lines: list[str], drop: set[int], lead: str | None, raw: str) -> tuple[str, bool]:
     """The kept text, or the safety net's when the cleaning left less than half of trafilatura's
     own text of the page (or nothing): every line, or trafilatura's text itself when the title
-    or captions were most of it; and whether the net was used (shared with
+    or captions were most of it (never when they were all of it: a page whose text is only its
+    header has no article); and whether the net was used (shared with
     ``bench/line_model.py``, so the held-out figures measure this same text)."""
     plain = kept_text(lines, drop, lead)
     if len(plain) >= MIN_KEPT_SHARE * len(raw) and plain.strip():
         return plain, False
     fallback = kept_text(lines, set(), lead)
+    if not fallback.strip():  # the headline, kicker and captions were all of it: no article text
+        return plain, False
     if len(fallback) < MIN_KEPT_SHARE * len(raw):
         fallback = raw
-    return (fallback, True) if fallback.strip() else (plain, False)
+    return fallback, True
 
 
 def _cleaned(main: MainLines, faults: dict[str, str], provenance: dict[str, str]) -> tuple[str, set[int]]:
