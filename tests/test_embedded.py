@@ -6,10 +6,10 @@ import json
 
 from lxml import html as lxml_html
 
-from transforms.article_body import article_body, recovered_lines
+from transforms.article_body import recovered_lines
 from transforms.embedded import embedded_body
 from transforms.extract import extract_article
-from transforms.metadata import jsonld_objects
+from transforms.metadata import find_metadata
 from transforms.records import Article
 
 
@@ -20,6 +20,7 @@ def _paragraph(i: int) -> str:
     )
 
 
+URL = "https://paper.example/2024/05/council-budget"
 PARAGRAPHS = [_paragraph(i) for i in range(12)]
 
 
@@ -44,7 +45,7 @@ def _split_page(article_body_text: str | None) -> str:
 def test_paragraphs_the_extraction_left_out_are_put_back_in_page_order() -> None:
     tree = lxml_html.fromstring(_split_page(" ".join(PARAGRAPHS)))
     lines = PARAGRAPHS[:4]
-    recovered = recovered_lines(tree, lines, article_body(jsonld_objects(tree)))
+    recovered = recovered_lines(tree, lines, find_metadata(tree, URL).article_body)
     assert recovered == PARAGRAPHS
 
 
@@ -58,7 +59,7 @@ def test_nothing_is_recovered_when_the_text_holds_the_body_or_the_body_is_a_summ
 def test_an_article_body_the_page_does_not_show_adds_nothing() -> None:
     invisible = " ".join(f"Hidden sentence {i} that only the structured data carries for readers." for i in range(40))
     tree = lxml_html.fromstring(_split_page(invisible))
-    assert recovered_lines(tree, PARAGRAPHS[:4], article_body(jsonld_objects(tree))) is None
+    assert recovered_lines(tree, PARAGRAPHS[:4], find_metadata(tree, URL).article_body) is None
 
 
 def test_a_page_rendered_in_the_browser_is_read_from_its_streamed_html() -> None:

@@ -9,8 +9,6 @@ left out (a body split over several containers) are put back in page order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 from lxml import html as lxml_html
 
@@ -33,12 +31,6 @@ def _tokens(text: str) -> int:
     """Word count, script-aware: a run of Chinese, Japanese or Thai (written without spaces) counts
     one word per two characters."""
     return sum(max(1, len(t) // 2) if _UNSPACED.search(t) else 1 for t in _TOKEN.findall(text))
-
-
-def article_body(objects: Iterator[dict[str, Any]]) -> str | None:
-    """The longest JSON-LD ``articleBody`` string of the page's objects, white space folded."""
-    bodies = [o["articleBody"] for o in objects if isinstance(o.get("articleBody"), str)]
-    return " ".join(max(bodies, key=len).split()) if bodies else None
 
 
 def recovered_lines(tree: lxml_html.HtmlElement, lines: list[str], body: str | None) -> list[str] | None:

@@ -38,7 +38,7 @@ import trafilatura
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
-from transforms.article_body import article_body, recovered_lines
+from transforms.article_body import recovered_lines
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
 from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
 from transforms.decode import decode_html
@@ -50,7 +50,7 @@ from transforms.language import detect_language
 from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
 from transforms.markdown import _body_images, _markdown
-from transforms.metadata import MAX_REASON, Found, find_metadata, jsonld_objects
+from transforms.metadata import MAX_REASON, Found, find_metadata
 from transforms.normalize import canonicalize, normalize_text
 from transforms.prune import pruned
 from transforms.records import Article, Discard, Hints, Image
@@ -252,9 +252,7 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
     plain = drop_captions(strip_title(raw, titles), captions)
     markdown = drop_captions(strip_title(extracted[1].strip(), titles), captions)
     lines = plain.split("\n")
-    recovered = soft(
-        faults, "article_body", lambda: recovered_lines(tree, lines, article_body(jsonld_objects(tree))), None
-    )
+    recovered = soft(faults, "article_body", lambda: recovered_lines(tree, lines, found.article_body), None)
     if recovered is not None:  # paragraphs trafilatura left out, found by the page's own articleBody
         lines = normalize_text("\n".join(recovered)).split("\n")
         markdown = "\n\n".join(line for line in lines if line.strip())

@@ -52,6 +52,8 @@ class Found:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     page_language: str | None = None
+    # the longest JSON-LD articleBody (``transforms.article_body`` finds the body's blocks with it)
+    article_body: str | None = None
     # (signal, kind) pairs the page offers for telling an article from a page (``transforms.kind``)
     kinds: list[Signal] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
@@ -152,6 +154,9 @@ def _from_jsonld(tree: lxml_html.HtmlElement, found: Found) -> None:
     found.kind(JSON_LD_TYPE, schema_kind, types)
     found.kind(GENERIC_PAGE, generic_page, types)
     for obj in objects:
+        body = obj.get("articleBody")
+        if isinstance(body, str) and len(body) > len(found.article_body or ""):
+            found.article_body = body
         if not _types(obj) & ARTICLE_TYPES:
             continue
         found.offer("title", lambda o: _clean(o.get("headline")), "json-ld:headline", obj)
