@@ -14,19 +14,20 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import processes
 import pytest
+import test_resume
 from test_resume import content
 
-from demo.server import DemoServer
-from flows.demo import DEMO_SOURCES, demo_sites
-from flows.nightly import nightly
+from flows.demo import DEMO_SOURCES
 
+# the resume tests' module fixtures: one demo server, one uninterrupted run to compare with
+server = test_resume.server
+reference = test_resume.reference
 TRAWL = str(Path(sys.executable).with_name("trawl"))
 MARK = "TRAWL_KILL_TEST_MARK"
 SEED = 20261204
@@ -40,19 +41,6 @@ PHASES = [
     ("index", "indexes refreshed"),
     ("checks/snapshot", "Task run 'quality-"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DemoServer]:
-    with demo_sites() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def reference(prefect_harness: None, server: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    base = tmp_path_factory.mktemp("uninterrupted")
-    nightly(sources_file=str(DEMO_SOURCES), db=str(base / "w.duckdb"), data_dir=str(base))
-    return content(base / "w.duckdb")
 
 
 def trawl_run(home: Path, db: Path, log: Path, mark: str) -> subprocess.Popen[bytes]:
