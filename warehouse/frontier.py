@@ -72,20 +72,6 @@ def parse_time(value: Any) -> datetime | None:
     return parse_datetime(value)
 
 
-def final_rows(fetches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One manifest row per URL: the last one, unless only an earlier one got an answer."""
-    rows: dict[str, dict[str, Any]] = {}
-    for row in fetches:
-        url = row.get("url")
-        if not url:
-            continue
-        previous = rows.get(url)
-        if previous is not None and previous.get("status") is not None and row.get("status") is None:
-            continue
-        rows[url] = row
-    return list(rows.values())
-
-
 def observations(
     fetches: list[dict[str, Any]],
     candidates: list[dict[str, Any]],

@@ -18,27 +18,29 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
-from transforms.diff import text_diff
+from transforms.decide import CurrentVersion, PageState, decide_pages, document_row, page_url, pages_of, raw_hash
 from transforms.document import build_document
+from transforms.fetches import count_fetches, final_rows
 from transforms.frontier import Revisit
-from transforms.normalize import canonicalize, content_hash, normalize_text
+from transforms.normalize import normalize_text
 from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
-from warehouse.frontier import PageResult, final_rows, observations, update_frontier
+from warehouse.frontier import PageResult, observations, parse_time, update_frontier
 from warehouse.queries import query
+from warehouse.rows import insert_rows, select_rows
 from warehouse.structure import learn_structure
 
 TS = pa.timestamp("us", tz="UTC")
-LIST = pa.list_(pa.string())
 
 FETCH_SCHEMA = pa.schema(
     [
@@ -115,41 +117,6 @@ class LoadReport:
         return data
 
 
-def _ts(value: Any) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None
-) -> None:
-    if not rows:
-        return
-    table = pa.Table.from_pylist(rows, schema=schema)
-    con.register("batch", table)
-    try:
-        con.execute(query(name))
-    finally:
-        con.unregister("batch")
-
-
-def _select(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    if not rows:
-        return []
-    con.register("batch", pa.Table.from_pylist(rows))
-    try:
-        return con.execute(query(name)).fetchall()
-    finally:
-        con.unregister("batch")
-
-
 def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
     rows = []
     for row in final_rows(batch.fetches):
@@ -158,91 +125,30 @@ def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
                 **{name: row.get(name) for name in FETCH_SCHEMA.names},
                 "run_id": batch.run_id,
                 "source": batch.source,
-                "fetched_at": _ts(row.get("fetched_at")),
-                "lastmod": _ts(row.get("lastmod")),
+                "fetched_at": parse_time(row.get("fetched_at")),
+                "lastmod": parse_time(row.get("lastmod")),
             }
         )
     return rows
 
 
-# run health: the share of article fetches that got no usable answer (connection errors,
-# timeouts, 5xx after the spider's retries; a 304, 404 or 410 is data, not a failure)
-DEGRADED_SHARE = 0.2
-DEGRADED_MIN_PAGES = 3
-FAILED_SHARE = 0.8
-
-
-def _fetch_failed(row: dict[str, Any]) -> bool:
-    status = row.get("status")
-    return not status or int(status) >= 500
-
-
-def _health(report: LoadReport, pages: int, failures: Counter[str]) -> None:
-    """``degraded`` (named, the run goes on) or ``failed`` when too many article fetches failed."""
-    failed = sum(failures.values())
-    if not pages or not failed:
-        return
-    share = failed / pages
-    kinds = ", ".join(f"{kind} {n}" for kind, n in failures.most_common())
-    why = f"{failed} of {pages} article fetches failed ({share:.0%}): {kinds}"
-    if failed == pages or (share >= FAILED_SHARE and pages >= DEGRADED_MIN_PAGES):
-        report.status, report.error = "failed", why
-    elif share >= DEGRADED_SHARE and pages >= DEGRADED_MIN_PAGES:
-        report.status, report.error = "degraded", why
-
-
-def _failure_kind(row: dict[str, Any]) -> str:
-    if row.get("status"):
-        return f"http {row['status']}"
-    error = str(row.get("error") or "no response")
-    return error.split(":")[0].strip().rsplit(".", 1)[-1][:60] or "no response"  # the exception's name
-
-
 def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
-    pages, failures = 0, Counter[str]()
-    for row in final_rows(batch.fetches):
-        if row.get("role") != "article":
-            continue
-        report.discovered += 1
-        status = row.get("status")
-        if status == 200:
-            report.fetched += 1
-        elif status == 304:
-            report.not_modified += 1
-        else:
-            report.failed += 1
-        pages += 1
-        if _fetch_failed(row):
-            failures[_failure_kind(row)] += 1
-    _health(report, pages, failures)
-    if batch.fetches and not any(row.get("status") for row in batch.fetches):
-        report.status = "unreachable"
-        report.error = next((str(r["error"]) for r in batch.fetches if r.get("error")), "no response")
-    if batch.crawl_stats.get("finish_reason") == "blocked":
-        report.status = "blocked"
-        report.error = str(batch.crawl_stats.get("trawl/blocked") or "the site answered 403 Forbidden")
-    if batch.crawl_error:
-        report.status = "failed"
-        report.error = batch.crawl_error
-
-
-def _page_url(article: Article) -> str:
-    """A page's identity: its canonical URL when it stays on the page's own host."""
-    fetched = canonicalize(article.url)
-    if article.canonical_url and urlsplit(article.canonical_url).netloc == urlsplit(fetched).netloc:
-        return article.canonical_url
-    return fetched
+    counts = count_fetches(batch.fetches, batch.crawl_stats, batch.crawl_error)
+    report.discovered, report.fetched = counts.discovered, counts.fetched
+    report.not_modified, report.failed = counts.not_modified, counts.failed
+    report.status, report.error = counts.status, counts.error
 
 
 def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
     """Count the lines of extracted texts the source has not counted before."""
     by_hash = {raw_hash(a): a for a in articles}
     known = {
-        row[0] for row in _select(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
+        row[0]
+        for row in select_rows(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
     }
     fresh = [normalize_text(a.text) for h, a in sorted(by_hash.items()) if h not in known]
     counts = count_lines(fresh)
-    _insert(
+    insert_rows(
         con,
         "upsert_line_counts",
         [
@@ -250,7 +156,7 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
             for key, n in sorted(counts.items())
         ],
     )
-    _insert(
+    insert_rows(
         con,
         "insert_extractions",
         [
@@ -267,11 +173,6 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
     )
 
 
-def raw_hash(article: Article) -> str:
-    """The identity of an extracted text before cleaning (``extractions.raw_hash``)."""
-    return content_hash(normalize_text(article.text))
-
-
 def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch, blocks: frozenset[str]) -> Boilerplate:
     rows = con.execute(query("source_line_counts"), {"source": batch.source}).fetchall()
     documents_row = con.execute(query("source_documents_count"), {"source": batch.source}).fetchone()
@@ -279,7 +180,7 @@ def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch, blo
     counts = {row[1]: row[2] for row in rows}
     model = replace(learn(batch.source, counts, documents, batch.min_docs, batch.min_share), blocks=blocks)
     con.execute("delete from boilerplate_lines where source = ?", [batch.source])
-    _insert(
+    insert_rows(
         con,
         "replace_boilerplate",
         [
@@ -300,35 +201,13 @@ def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch, blo
     return model
 
 
-def _document_row(doc: Document, batch: SourceBatch, now: datetime) -> dict[str, Any]:
-    a = doc.article
-    return {
-        "doc_id": doc.content_hash,
-        "content_hash": doc.content_hash,
-        "normalizer_version": doc.normalizer_version,
-        "title": a.title,
-        "authors": list(a.authors),
-        "published_at": a.published_at,
-        "modified_at": a.modified_at,
-        "language": a.language,
-        "language_confidence": a.language_confidence,
-        "text": doc.text,
-        "markdown": doc.markdown,
-        "images": json.dumps([asdict(i) for i in a.images], ensure_ascii=False),
-        "categories": list(a.categories),
-        "tags": list(a.tags),
-        "canonical_url": a.canonical_url,
-        "site_name": a.site_name,
-        "description": a.description,
-        "word_count": doc.word_count,
-        "provenance": json.dumps(a.provenance, sort_keys=True),
-        "links": list(a.links),
-        "kind": a.doc_kind,
-        "first_source": batch.source,
-        "first_url": _page_url(a),
-        "first_seen_at": now,
-        "first_run_id": batch.run_id,
-    }
+def _page_state(con: duckdb.DuckDBPyConnection, source: str, docs: list[Document]) -> PageState:
+    """The one read before deciding: which of the batch's documents exist, its pages' current versions and texts."""
+    existing = select_rows(con, "existing_documents", [{"doc_id": d.content_hash} for d in docs])
+    urls = [{"source": source, "url": url} for url in pages_of(docs)]
+    current = {row[0]: CurrentVersion(*row[1:]) for row in select_rows(con, "current_versions", urls)}
+    texts = select_rows(con, "document_texts", [{"doc_id": v.doc_id} for v in current.values() if v.doc_id])
+    return PageState(frozenset(row[0] for row in existing), current, dict(texts))
 
 
 def _load_documents(
@@ -339,70 +218,17 @@ def _load_documents(
     report: LoadReport,
     now: datetime,
 ) -> None:
-    """Documents by content hash, then one outcome per page: new, duplicate, unchanged, re-cleaned or edited."""
-    rows: dict[str, dict[str, Any]] = {}
-    for doc in sorted(docs, key=lambda d: _page_url(d.article)):
-        rows.setdefault(doc.content_hash, _document_row(doc, batch, now))
-    existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
-    _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
-    pages: dict[str, Document] = {}
-    for doc in docs:
-        pages.setdefault(_page_url(doc.article), doc)
-    current = {
-        row[0]: row[1:]
-        for row in _select(con, "current_versions", [{"source": batch.source, "url": url} for url in pages])
-    }
-    previous_texts = dict(_select(con, "document_texts", [{"doc_id": v[1]} for v in current.values() if v[1]]))
-    stored = set(existing)
-    versions: list[dict[str, Any]] = []
-    recleaned: list[dict[str, Any]] = []
-    diffs: list[dict[str, Any]] = []
-    report.new_documents = report.duplicates = report.new_versions = 0
-    for url, doc in sorted(pages.items()):
-        version, doc_id, old_raw, cleaning = current.get(url, (0, None, None, None))
-        row = {
-            "source": batch.source,
-            "url": url,
-            "version": version + 1,
-            "doc_id": doc.content_hash,
-            "valid_from": now,
-            "run_id": batch.run_id,
-            "fetched_url": doc.url,
-            "raw_hash": raw_hash(doc.article),
-            "cleaning_version": model.version,
-        }
-        if doc_id == doc.content_hash or (version and old_raw == row["raw_hash"]):
-            # same page content: at most its cleaning changed, which is no new version
-            if (doc_id, cleaning) != (doc.content_hash, model.version):
-                recleaned.append({**row, "version": version})
-            continue
-        if version == 0:  # a page new to the warehouse: new content, or content stored from another page
-            if doc.content_hash in stored:
-                report.duplicates += 1
-            else:
-                report.new_documents += 1
-        else:  # the page changed: a new version, and the diff from the one before
-            report.new_versions += 1
-            change = text_diff(
-                previous_texts.get(doc_id, ""), doc.text, f"{url} (version {version})", f"{url} (version {version + 1})"
-            )
-            diffs.append(
-                {
-                    "source": batch.source,
-                    "url": url,
-                    "version": version + 1,
-                    "diff": change.diff,
-                    "added": change.added,
-                    "removed": change.removed,
-                }
-            )
-        stored.add(doc.content_hash)
-        versions.append(row)
-    report.recleaned += sum(1 for r in recleaned if current[r["url"]][1] != r["doc_id"])
-    _insert(con, "reclean_versions", recleaned)
-    _insert(con, "close_versions", versions)
-    _insert(con, "insert_versions", versions)
-    _insert(con, "insert_version_diffs", diffs)
+    """Read the pages' state, decide (``transforms.decide``), write what was decided."""
+    state = _page_state(con, batch.source, docs)
+    decision = decide_pages(docs, state, batch.source, batch.run_id, model.version, now)
+    report.new_documents, report.duplicates = decision.new_documents, decision.duplicates
+    report.new_versions = decision.new_versions
+    report.recleaned += decision.recleaned_changed
+    insert_rows(con, "insert_documents", decision.documents)
+    insert_rows(con, "reclean_versions", decision.recleaned)
+    insert_rows(con, "close_versions", decision.versions)
+    insert_rows(con, "insert_versions", decision.versions)
+    insert_rows(con, "insert_version_diffs", decision.diffs)
 
 
 def _reclean(
@@ -420,7 +246,7 @@ def _reclean(
         if not isinstance(article, Article):
             continue
         doc = build_document(batch.source, article, model)
-        rows.setdefault(doc.content_hash, {**_document_row(doc, batch, now), "first_url": url})
+        rows.setdefault(doc.content_hash, {**document_row(doc, batch.source, batch.run_id, now), "first_url": url})
         updates.append(
             {
                 "source": batch.source,
@@ -432,14 +258,14 @@ def _reclean(
             }
         )
         report.recleaned += doc.content_hash != doc_id
-    existing = {row[0] for row in _select(con, "existing_documents", [{"doc_id": h} for h in rows])}
-    _insert(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
-    _insert(con, "reclean_versions", updates)
+    existing = {row[0] for row in select_rows(con, "existing_documents", [{"doc_id": h} for h in rows])}
+    insert_rows(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
+    insert_rows(con, "reclean_versions", updates)
 
 
 def _page_results(batch: SourceBatch, docs: list[Document], discards: list[Discard]) -> dict[str, PageResult]:
     """Per fetched URL (final URL): the content it held, for the frontier."""
-    results = {d.url: PageResult(d.content_hash, _page_url(d.article), d.article.published_at, False) for d in docs}
+    results = {d.url: PageResult(d.content_hash, page_url(d.article), d.article.published_at, False) for d in docs}
     for discard in discards:
         transient = discard.reason in ("timeout", "extraction_error")
         results.setdefault(discard.url, PageResult(None, None, None, not transient))
@@ -460,7 +286,7 @@ def _load_frontier(
     )
     counts = update_frontier(con, batch.source, found, batch.candidates, complete, batch.revisit)
     report.gone, report.not_due = counts.gone, counts.not_due
-    _insert(
+    insert_rows(
         con,
         "upsert_rest_terms",
         [
@@ -477,12 +303,12 @@ def _load_date_issues(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articl
         for a in articles
         for issue in a.date_issues
     ]
-    _insert(con, "insert_date_issues", rows)
+    insert_rows(con, "insert_date_issues", rows)
     return len(rows)
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
-    """Load one source's batch in one transaction and return its report."""
+def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
+    """Load one source's batch inside the caller's transaction and return its report."""
     now = datetime.now(UTC)
     report = LoadReport(batch.run_id, batch.source, started_at=batch.started_at, crawl_stats=batch.crawl_stats)
     _count_fetches(batch, report)
@@ -491,38 +317,50 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport
     report.extracted = len(articles)
     report.discarded = len(discards)
     report.discard_reasons = dict(sorted(Counter(d.reason for d in discards).items()))
+    insert_rows(con, "insert_fetches", _fetch_rows(batch), FETCH_SCHEMA)
+    insert_rows(
+        con,
+        "insert_discards",
+        [
+            {
+                "run_id": batch.run_id,
+                "source": batch.source,
+                "url": d.url,
+                "reason": d.reason,
+                "detail": d.detail,
+                "text": d.text or None,
+            }
+            for d in discards
+        ],
+    )
+    blocks = learn_structure(con, batch, articles, now)
+    _learn_lines(con, batch, articles, now)
+    model = _relearn_boilerplate(con, batch, blocks)
+    docs = [build_document(batch.source, a, model) for a in articles]
+    report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
+    report.cleaning_version = model.version
+    _load_documents(con, batch, docs, model, report, now)
+    _reclean(con, batch, model, report, now)
+    _load_frontier(con, batch, docs, discards, report, now)
+    report.dates_rejected = _load_date_issues(con, batch, articles)
+    report.finished_at = datetime.now(UTC)
+    insert_rows(con, "upsert_run_source", [report.row()])
+    return report
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: committed when the block ends, rolled back when it raises (or the process dies)."""
     con.execute("begin transaction")
     try:
-        _insert(con, "insert_fetches", _fetch_rows(batch), FETCH_SCHEMA)
-        _insert(
-            con,
-            "insert_discards",
-            [
-                {
-                    "run_id": batch.run_id,
-                    "source": batch.source,
-                    "url": d.url,
-                    "reason": d.reason,
-                    "detail": d.detail,
-                    "text": d.text or None,
-                }
-                for d in discards
-            ],
-        )
-        blocks = learn_structure(con, batch, articles, now)
-        _learn_lines(con, batch, articles, now)
-        model = _relearn_boilerplate(con, batch, blocks)
-        docs = [build_document(batch.source, a, model) for a in articles]
-        report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
-        report.cleaning_version = model.version
-        _load_documents(con, batch, docs, model, report, now)
-        _reclean(con, batch, model, report, now)
-        _load_frontier(con, batch, docs, discards, report, now)
-        report.dates_rejected = _load_date_issues(con, batch, articles)
-        report.finished_at = datetime.now(UTC)
-        _insert(con, "upsert_run_source", [report.row()])
-        con.execute("commit")
-    except Exception:
+        yield
+    except BaseException:
         con.execute("rollback")
         raise
-    return report
+    con.execute("commit")
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
+    """Load one source's batch in one transaction and return its report."""
+    with transaction(con):
+        return apply_batch(con, batch)

@@ -18,10 +18,13 @@ from typing import Any
 import duckdb
 
 from transforms.boilerplate import Boilerplate
+from transforms.decide import document_row
 from transforms.document import build_document
 from transforms.records import Article
-from warehouse.load import LoadReport, SourceBatch, _document_row, _insert, _select, load_batch
+from warehouse.faultpoint import pause_point
+from warehouse.load import LoadReport, SourceBatch, apply_batch, transaction
 from warehouse.queries import query
+from warehouse.rows import insert_rows, select_rows
 from warehouse.structure import stored_blocks
 
 
@@ -71,12 +74,12 @@ def _metadata_changes(
     model = _boilerplate(con, batch.source)
     rows: dict[str, dict[str, Any]] = {}
     for article in articles:
-        row = _document_row(build_document(batch.source, article, model), batch, now)
+        row = document_row(build_document(batch.source, article, model), batch.source, batch.run_id, now)
         rows.setdefault(row["first_url"], row)
-    changed = _select(con, "metadata_changes", list(rows.values()))
+    changed = select_rows(con, "metadata_changes", list(rows.values()))
     if not changed:
         return []
-    _insert(con, "update_document_metadata", [rows[url] for _, url, _ in changed])
+    insert_rows(con, "update_document_metadata", [rows[url] for _, url, _ in changed])
     return [
         {"url": url, "old_doc_id": doc_id, "new_doc_id": doc_id, "changed_fields": list(fields), "kind": "metadata"}
         for doc_id, url, fields in changed
@@ -89,24 +92,24 @@ def rebuild_source(con: duckdb.DuckDBPyConnection, batch: SourceBatch, versions:
     articles = [r for r in batch.records if isinstance(r, Article)]
     report = RebuildReport(batch.run_id, batch.source, pages=len(batch.records))
     report.discarded = len(batch.records) - len(articles)
-    before = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
-    report.load = load_batch(con, batch)  # one transaction: new texts, documents, page versions, re-cleans
-    after = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
-    pairs = [
-        {"url": url, "old_doc_id": before.get(url), "new_doc_id": doc_id}
-        for url, doc_id in sorted(after.items())
-        if before.get(url) != doc_id
-    ]
-    con.execute("begin transaction")
-    try:
-        rows = _select(con, "page_changes", pairs)
+    with transaction(con):  # one transaction: the changes and their records, or neither
+        before = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
+        report.load = apply_batch(con, batch)  # new texts, documents, page versions, re-cleans
+        pause_point("rebuild:after-load")
+        after = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
+        pairs = [
+            {"url": url, "old_doc_id": before.get(url), "new_doc_id": doc_id}
+            for url, doc_id in sorted(after.items())
+            if before.get(url) != doc_id
+        ]
+        rows = select_rows(con, "page_changes", pairs)
         report.changes = [
             {"url": url, "old_doc_id": old, "new_doc_id": new, "changed_fields": list(fields), "kind": "text"}
             for url, old, new, fields in rows
         ]
         report.new_pages = sum(1 for c in report.changes if c["old_doc_id"] is None)
         report.changes += _metadata_changes(con, batch, articles, started)
-        _insert(
+        insert_rows(
             con,
             "insert_document_changes",
             [
@@ -115,7 +118,7 @@ def rebuild_source(con: duckdb.DuckDBPyConnection, batch: SourceBatch, versions:
                 for c in report.changes
             ],
         )
-        _insert(
+        insert_rows(
             con,
             "insert_rebuild",
             [
@@ -136,8 +139,4 @@ def rebuild_source(con: duckdb.DuckDBPyConnection, batch: SourceBatch, versions:
                 }
             ],
         )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return report

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -27,21 +27,12 @@ from transforms.normalize import content_hash, normalize_text
 from transforms.records import Article
 from transforms.structure import MAX_BODY_SHARE, MIN_PAGES, MIN_SHARE, BlockCount, count_blocks, learn_blocks
 from warehouse.queries import query
+from warehouse.rows import insert_rows
 
 if TYPE_CHECKING:
     from warehouse.load import SourceBatch
 
 log = logging.getLogger(__name__)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    con.register("batch", pa.Table.from_pylist(rows))
-    try:
-        con.execute(query(name))
-    finally:
-        con.unregister("batch")
 
 
 def stored_blocks(con: duckdb.DuckDBPyConnection, source: str) -> frozenset[str]:
@@ -79,7 +70,7 @@ def learn_structure(
     learned from all of them."""
     source, run_id = batch.source, batch.run_id
     counts, pages = _counts(source, _fresh(con, source, articles))
-    _insert(
+    insert_rows(
         con,
         "upsert_block_counts",
         [
@@ -94,7 +85,7 @@ def learn_structure(
             for key, c in sorted(counts.items())
         ],
     )
-    _insert(con, "upsert_block_pages", [{"source": source, "raw_hash": h, "seen_at": now} for h in pages])
+    insert_rows(con, "upsert_block_pages", [{"source": source, "raw_hash": h, "seen_at": now} for h in pages])
     rows = con.execute(query("source_block_counts"), {"source": source}).fetchall()
     source_pages = int(rows[0][4]) if rows else 0
     learned = learn_blocks(
@@ -105,7 +96,7 @@ def learn_structure(
         MAX_BODY_SHARE,
     )
     con.execute("delete from boilerplate_blocks where source = ?", [source])
-    _insert(
+    insert_rows(
         con,
         "replace_boilerplate_blocks",
         [
