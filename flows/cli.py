@@ -581,7 +581,7 @@ def doctor(
     import httpx
 
     from flows.doctor import diagnose, diagnosis_json, report_lines, sources_entry
-    from flows.sources import DEFAULT_USER_AGENT
+    from spiders.defaults import DEFAULT_USER_AGENT
 
     headers = {"User-Agent": DEFAULT_USER_AGENT}
     with httpx.Client(headers=headers, timeout=timeout, follow_redirects=True) as client:
@@ -606,7 +606,7 @@ def history(
     as_json: JsonOption = False,
 ) -> None:
     """Print the versions of one article page and a unified diff between consecutive versions."""
-    from transforms.normalize import canonicalize
+    from transforms.urls import canonicalize
     from warehouse.read import page_history
     from warehouse.sandbox import lock_down
 

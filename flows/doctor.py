@@ -28,8 +28,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
-from flows.sources import DEFAULT_USER_AGENT
 from spiders import rest
+from spiders.defaults import DEFAULT_USER_AGENT
 from spiders.discovery import (
     clean_url,
     html_feed_links,

@@ -44,13 +44,14 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from spiders import defaults
+from spiders.defaults import DEFAULT_USER_AGENT
 from transforms.dates import FLOOR
 from transforms.frontier import Revisit as RevisitPolicy
 from transforms.quality import Thresholds
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl-pipeline/trawl; news research crawler)"
 
 
 # a host name as allowed_domains takes it: dot-separated labels, no scheme, port, path or blank
@@ -104,8 +105,8 @@ class Discovery(Strict):
     sitemaps: list[Url] = Field(default_factory=list)
     feeds: list[Url] = Field(default_factory=list)
     archive_pages: StrictBool = True
-    max_pages: StrictInt = Field(default=5000, ge=1)  # article pages fetched per run at most; the rest wait
-    max_archive_depth: StrictInt = Field(default=3, ge=0)
+    max_pages: StrictInt = Field(default=defaults.MAX_PAGES, ge=1)
+    max_archive_depth: StrictInt = Field(default=defaults.MAX_ARCHIVE_DEPTH, ge=0)
     rest_api: StrictBool = True  # use the WordPress REST API when the site has one
 
 
@@ -113,16 +114,16 @@ class Crawl(Strict):
     """Politeness: real sites get one request at a time with a delay and AutoThrottle."""
 
     polite: StrictBool = True
-    download_delay: StrictFloat = Field(default=1.0, gt=0, le=3600)  # polite = false for none
-    concurrency_per_domain: StrictInt = Field(default=1, ge=1, le=64)
-    timeout: StrictFloat = Field(default=30, gt=0, le=3600)
+    download_delay: StrictFloat = Field(default=defaults.DOWNLOAD_DELAY, gt=0, le=3600)  # polite = false for none
+    concurrency_per_domain: StrictInt = Field(default=defaults.POLITE_CONCURRENCY, ge=1, le=64)
+    timeout: StrictFloat = Field(default=defaults.TIMEOUT, gt=0, le=3600)
     user_agent: HeaderValue = DEFAULT_USER_AGENT
-    retries: StrictInt = Field(default=2, ge=0, le=10)
-    backoff_base: StrictFloat = Field(default=1.0, ge=0)  # seconds before the first retry, doubling each time
-    backoff_max: StrictFloat = Field(default=120.0, ge=0)
-    max_retry_after: StrictFloat = Field(default=600.0, ge=0)  # a longer Retry-After leaves the site for the next run
-    block_after: StrictInt = Field(default=3, ge=1)  # this many 403s in a row: the source is reported blocked
-    max_wait_per_run: StrictFloat = Field(default=900.0, ge=0, le=86400)  # all retry pauses of a run together
+    retries: StrictInt = Field(default=defaults.RETRIES, ge=0, le=10)
+    backoff_base: StrictFloat = Field(default=defaults.BACKOFF_BASE, ge=0)
+    backoff_max: StrictFloat = Field(default=defaults.BACKOFF_MAX, ge=0)
+    max_retry_after: StrictFloat = Field(default=defaults.MAX_RETRY_AFTER, ge=0)
+    block_after: StrictInt = Field(default=defaults.BLOCK_AFTER, ge=1)
+    max_wait_per_run: StrictFloat = Field(default=defaults.MAX_WAIT_PER_RUN, ge=0, le=86400)
     allow_private_addresses: StrictBool = False  # a site on loopback/private addresses (demo, tests, intranet)
 
 

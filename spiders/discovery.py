@@ -8,25 +8,21 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import feedparser  # type: ignore[import-untyped]
 import lxml.etree
 from parsel import Selector
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
-from w3lib.url import canonicalize_url
 
 # the one safe date parser (never raises; year-1 / year-9999 values with an offset are clamped),
 # shared with extraction; discovery modules and the flows import it from here
 from transforms.dates import FLOOR, implausible, shift
 from transforms.dates import parse_datetime as parse_datetime
+from transforms.urls import drop_tracking
 
 LinkKind = Literal["article", "listing", "skip"]
 
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "yclid", "msclkid", "mc_cid", "mc_eid"}
-    | {"_ga", "_gl", "igshid", "ref_src", "ysclid", "from_rss"}
-)
 FILE_EXTENSIONS = frozenset(
     {
         "jpg",
@@ -148,23 +144,7 @@ def clean_url(url: str, base: str | None = None) -> str | None:
         return None
     host = parts.hostname.lower()
     netloc = host if port is None else f"{host}:{port}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
-        if len(kept) != len(pairs):
-            query = urlencode(kept)
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
-
-
-def _is_tracking(key: str) -> bool:
-    k = key.lower()
-    return k.startswith("utm_") or k in TRACKING_PARAMS
-
-
-def canonical_url(url: str) -> str:
-    """Deduplication key: cleaned URL, canonicalized (sorted query, normalized escapes)."""
-    return canonicalize_url(clean_url(url) or url, keep_fragments=False)
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", drop_tracking(parts.query), ""))
 
 
 def in_domains(url: str, domains: tuple[str, ...]) -> bool:
@@ -263,14 +243,6 @@ def parse_lastmod(value: str | None, now: datetime | None = None) -> datetime | 
         return None
     limit = shift(now or datetime.now(UTC), timedelta(days=1))
     return None if implausible(parsed, FLOOR, limit) else parsed
-
-
-def is_older(lastmod: str | None, since: datetime | None) -> bool:
-    """True when both are known and lastmod is strictly before since (an implausible lastmod is unknown)."""
-    if since is None:
-        return False
-    dt = parse_lastmod(lastmod)
-    return dt is not None and dt < since
 
 
 def _feed_time(stamp: Any) -> str | None:

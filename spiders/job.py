@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-DEFAULT_USER_AGENT = "trawl/0.1 (+https://github.com/trawl-pipeline/trawl; news research crawler)"
+from spiders import defaults
+from spiders.defaults import DEFAULT_USER_AGENT
 
 ArchivePages = bool | Literal["always"]
 
@@ -42,26 +43,25 @@ class CrawlJob:
     sitemaps: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     archive_pages: ArchivePages = True
-    max_pages: int = 5000
-    max_archive_depth: int = 3
+    max_pages: int = defaults.MAX_PAGES
+    max_archive_depth: int = defaults.MAX_ARCHIVE_DEPTH
     polite: bool = True
-    download_delay: float = 1.0
+    download_delay: float = defaults.DOWNLOAD_DELAY
     concurrency_per_domain: int | None = None
     user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 30.0
+    timeout: float = defaults.TIMEOUT
     known: Path | None = None
-    since: str | None = None
     rest_api: bool = True
     rest_probe: bool = True
     inventory: bool = True
     rest_since: str | None = None
     rest_names: Path | None = None
-    retries: int = 2
-    backoff_base: float = 1.0
-    backoff_max: float = 120.0
-    max_retry_after: float = 600.0
-    max_wait_per_run: float = 900.0  # all retry pauses of this crawl together; then the rest waits for the next run
-    block_after: int = 3
+    retries: int = defaults.RETRIES
+    backoff_base: float = defaults.BACKOFF_BASE
+    backoff_max: float = defaults.BACKOFF_MAX
+    max_retry_after: float = defaults.MAX_RETRY_AFTER
+    max_wait_per_run: float = defaults.MAX_WAIT_PER_RUN
+    block_after: int = defaults.BLOCK_AFTER
     allow_private_addresses: bool = False  # loopback/private addresses may be crawled (demo, tests, intranet)
 
     def __post_init__(self) -> None:
@@ -82,7 +82,7 @@ class CrawlJob:
             )
         from spiders.discovery import parse_datetime
 
-        for name in ("since", "rest_since"):
+        for name in ("rest_since",):
             value = getattr(self, name)
             if value is not None and parse_datetime(value) is None:
                 raise ValueError(f"job.{name} is not an ISO datetime: {value!r}")
@@ -103,7 +103,7 @@ class CrawlJob:
     def effective_concurrency(self) -> int:
         if self.concurrency_per_domain is not None:
             return max(1, self.concurrency_per_domain)
-        return 1 if self.polite else 16
+        return defaults.POLITE_CONCURRENCY if self.polite else defaults.IMPOLITE_CONCURRENCY
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CrawlJob:

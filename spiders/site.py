@@ -42,23 +42,23 @@ from spiders.candidates import (
 )
 from spiders.discovery import (
     SitemapEntry,
-    canonical_url,
     classify_link,
     clean_url,
     html_feed_links,
     html_links,
     in_domains,
-    is_older,
     is_taxonomy_sitemap,
     parse_datetime,
     parse_feed,
     parse_sitemap,
     robots_sitemaps,
 )
+from spiders.folder import CrawlFolder
 from spiders.job import CrawlJob
 from spiders.politeness import BLOCKED_STAT
 from spiders.warc import WarcRecorder, error_text
 from transforms.kind import SITEMAP_TYPE, sitemap_kind
+from transforms.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +67,6 @@ FEED_PROBE = "/feed/"
 API_PROBE = "/wp-json/"
 # crawl stat: the probe of API_PROBE found no REST API (flows.runplan reads it back)
 ABSENT_STAT = "trawl/rest_api/absent"
-REST_NAME = "rest.jsonl"
-REST_NAMES_NAME = "rest_names.json"
 PRIO_HOME, PRIO_DISCOVERY, PRIO_ARCHIVE, PRIO_FEED_ITEM, PRIO_ARTICLE = 100, 50, 20, 10, 0
 
 
@@ -91,7 +89,7 @@ def load_names(path: Path | None) -> dict[str, dict[str, str]]:
 def archived_earlier(out_dir: Path, run_id: str) -> set[str]:
     """Article URLs an earlier, interrupted attempt of this run already archived (canonical keys)."""
     return {
-        canonical_url(row["url"])
+        canonicalize(row["url"])
         for row in iter_manifest(out_dir)
         if row.get("run_id") == run_id and row.get("role") == "article" and row.get("status") is not None
     }
@@ -112,7 +110,6 @@ class TrawlSpider(Spider):
         super().__init__(**kwargs)
         self.job = job
         self.allowed_domains = list(job.domains)
-        self._since = parse_datetime(job.since)
         self._known = load_known(job.known)
         self._archived = archived_earlier(job.out_dir, job.run_id)
         self._via: dict[str, list[str]] = {}  # canonical URL -> discovered_via (shared with request meta)
@@ -168,7 +165,7 @@ class TrawlSpider(Spider):
         meta: dict[str, Any] | None = None,
     ) -> Request | None:
         """A new request, or None when the canonical URL was already requested (then `via` is merged)."""
-        key = canonical_url(url)
+        key = canonicalize(url)
         seen = self._via.get(key)
         if seen is not None:
             if via and via not in seen:
@@ -214,7 +211,7 @@ class TrawlSpider(Spider):
         if cleaned is None:
             self._inc("trawl/candidates/offsite")
             return
-        key = canonical_url(cleaned)
+        key = canonicalize(cleaned)
         cand = self._cands.get(key)
         known = self._known.get(key)
         if cand is None:
@@ -428,8 +425,6 @@ class TrawlSpider(Spider):
             for entry in entries:
                 if is_taxonomy_sitemap(entry.loc):
                     self._inc("trawl/sitemaps/skipped_taxonomy")
-                elif is_older(entry.lastmod, self._since):
-                    self._inc("trawl/sitemaps/skipped_since")
                 else:
                     yield from self._sitemap(entry.loc, via=via, depth=depth)
         elif kind == "urlset":
@@ -456,10 +451,6 @@ class TrawlSpider(Spider):
             self._inc("trawl/sitemaps/bad_lastmod")
             logger.warning("%s: lastmod %r of %s ignored (%s)", via, entry.lastmod, entry.loc, error)
             entry = SitemapEntry(loc=entry.loc, lastmod=None, news=entry.news)
-        older = is_older(entry.lastmod, self._since)
-        if older:
-            self._inc("trawl/candidates/skipped_since")
-            return
         hints = {"sitemap:lastmod": entry.lastmod} if entry.lastmod else {}
         if listed_kind:
             hints[SITEMAP_TYPE] = listed_kind
@@ -474,9 +465,6 @@ class TrawlSpider(Spider):
             return
         depth = int(response.meta.get("trawl_depth") or 0) + 1
         for entry in entries:
-            if is_older(entry.updated, self._since):
-                self._inc("trawl/candidates/skipped_since")
-                continue
             hints = {"feed:pubDate": entry.published or "", "feed:updated": entry.updated or ""}
             yield from self._article(
                 entry.link, via=f"feed:{response.url}", depth=depth, lastmod=entry.updated, kind="feed", hints=hints
@@ -565,7 +553,7 @@ class TrawlSpider(Spider):
         yield from self._rest_names(posts)
 
     def _rest_posts_by_key(self, url: str, post: rest.RestPost) -> None:
-        self._rest_posts[canonical_url(url)] = post
+        self._rest_posts[canonicalize(url)] = post
 
     def _rest_names(self, posts: list[rest.RestPost]) -> Iterator[Request]:
         """Ask for the names of ids not named yet (cached across runs), 100 at a time."""
@@ -604,8 +592,8 @@ class TrawlSpider(Spider):
 
     @property
     def inventory_complete(self) -> bool:
-        """Every sitemap asked for was read, at least one listed URLs, nothing filtered by date."""
-        return self._urlsets > 0 and self._sitemap_failures == 0 and self._since is None
+        """Every sitemap asked for was read, and at least one listed URLs."""
+        return self._urlsets > 0 and self._sitemap_failures == 0
 
     def _frontier_pass(self) -> Iterator[Request]:
         """Known pages discovery did not bring up: due ones, and ones the sitemaps stopped listing."""
@@ -710,9 +698,11 @@ class TrawlSpider(Spider):
                 json.dumps(rest.resolve(p, self._names), ensure_ascii=False)
                 for _, p in sorted(self._rest_posts.items())
             ]
-            _write_json_atomic(out / REST_NAME, "\n".join(lines) + "\n")
+            _write_json_atomic(out / CrawlFolder.REST, "\n".join(lines) + "\n")
         if any(self._names.values()):
-            _write_json_atomic(out / REST_NAMES_NAME, json.dumps(self._names, ensure_ascii=False, sort_keys=True))
+            _write_json_atomic(
+                out / CrawlFolder.REST_NAMES, json.dumps(self._names, ensure_ascii=False, sort_keys=True)
+            )
 
     def closed(self, reason: str) -> None:
         write_candidates(self.job.out_dir, list(self._cands.values()))

@@ -22,16 +22,14 @@ from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untype
 
 from spiders.archive import iter_manifest, read_record
 from spiders.discovery import (
-    canonical_url,
     classify_link,
     clean_url,
-    is_older,
     is_taxonomy_sitemap,
-    parse_datetime,
     parse_sitemap,
 )
 from spiders.job import CrawlJob
 from spiders.warc import MANIFEST_KEYS
+from transforms.urls import canonicalize
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "spider_site"
@@ -365,7 +363,7 @@ def test_job_round_trip(tmp_path: Path) -> None:
 
 def test_url_helpers() -> None:
     assert clean_url("HTTP://Example.COM/a/?utm_source=x&id=2&fbclid=y#frag") == "http://example.com/a/?id=2"
-    assert canonical_url("https://example.com/a?b=2&a=1#x") == canonical_url("https://EXAMPLE.com/a?a=1&b=2")
+    assert canonicalize("https://example.com/a?b=2&a=1#x") == canonicalize("https://EXAMPLE.com/a?a=1&b=2")
     assert clean_url("mailto:someone@example.com") is None
     assert classify_link("https://example.com/2024/05/some-post/") == "article"
     assert classify_link("https://example.com/?p=123") == "article"
@@ -397,13 +395,6 @@ def test_iter_manifest_skips_a_truncated_last_line(tmp_path: Path) -> None:
     text = "".join(json.dumps(r) + "\n" for r in rows) + '{"url": "c", "sta'
     (tmp_path / "manifest.jsonl").write_text(text)
     assert list(iter_manifest(tmp_path)) == rows
-
-
-def test_since_filter() -> None:
-    since = parse_datetime("2024-05-01T00:00:00Z")
-    assert is_older("2024-04-30", since) and is_older("2024-04-30T23:59:59+00:00", since)
-    assert not is_older("2024-05-01T02:00:00+02:00", since)  # == 00:00 UTC: not older
-    assert not is_older(None, since) and not is_older("garbage", since) and not is_older("2020-01-01", None)
 
 
 def test_news_sitemap_entries_are_flagged() -> None:
