@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from flows import progress
 from flows.lifetime import child_env
 from flows.progress import count_lines, watch_lines
 from flows.sources import Source
-from spiders.warc import MANIFEST_NAME
+from spiders.folder import CrawlFolder
+from spiders.job import CrawlJob
 
 
 @dataclass(frozen=True)
@@ -32,43 +32,34 @@ def write_job(source: Source, out_dir: Path, run_id: str, frontier: dict[str, An
     ``frontier`` adds what the warehouse knows (``known``, ``rest_since``, ``rest_names``, ``rest_probe``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    job = {
-        "source": source.key,
-        "home_url": source.home,
-        "allowed_domains": source.domains,
-        "out_dir": str(out_dir),
-        "run_id": run_id,
-        "sitemaps": [str(u) for u in source.discovery.sitemaps],
-        "feeds": [str(u) for u in source.discovery.feeds],
-        "archive_pages": source.discovery.archive_pages,
-        "max_pages": source.discovery.max_pages,
-        "max_archive_depth": source.discovery.max_archive_depth,
-        "polite": source.crawl.polite,
-        "download_delay": source.crawl.download_delay,
-        "concurrency_per_domain": source.crawl.concurrency_per_domain if source.crawl.polite else 16,
-        "user_agent": source.crawl.user_agent,
-        "timeout": source.crawl.timeout,
-        "rest_api": source.discovery.rest_api,
-        "retries": source.crawl.retries,
-        "backoff_base": source.crawl.backoff_base,
-        "backoff_max": source.crawl.backoff_max,
-        "max_retry_after": source.crawl.max_retry_after,
-        "block_after": source.crawl.block_after,
-        "max_wait_per_run": source.crawl.max_wait_per_run,
-        "allow_private_addresses": source.crawl.allow_private_addresses,
-        **(frontier or {}),
-    }
-    path = out_dir / "job.json"
-    path.write_text(json.dumps(job, indent=2), encoding="utf-8")
+    crawl, discovery = source.crawl, source.discovery
+    job = CrawlJob.from_dict(
+        {
+            "source": source.key,
+            "home_url": source.home,
+            "allowed_domains": source.domains,
+            "out_dir": str(out_dir),
+            "run_id": run_id,
+            "sitemaps": [str(u) for u in discovery.sitemaps],
+            "feeds": [str(u) for u in discovery.feeds],
+            "archive_pages": discovery.archive_pages,
+            "max_pages": discovery.max_pages,
+            "max_archive_depth": discovery.max_archive_depth,
+            "rest_api": discovery.rest_api,
+            # an impolite crawl takes the job's own concurrency (CrawlJob.effective_concurrency)
+            "concurrency_per_domain": crawl.concurrency_per_domain if crawl.polite else None,
+            **crawl.model_dump(exclude={"concurrency_per_domain"}),
+            **(frontier or {}),
+        }
+    )
+    path = CrawlFolder(out_dir).job
+    job.to_json(path)
     return path
 
 
 def finished_crawl(out_dir: Path, run_id: str) -> dict[str, Any] | None:
     """The stats of a crawl of this run that already ran to its end (a resumed run does not repeat it)."""
-    path = out_dir / "stats.json"
-    if not path.exists():
-        return None
-    stats: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    stats = CrawlFolder(out_dir).stats()
     if stats.get("trawl/run_id") == run_id and stats.get("finish_reason") in ("finished", "blocked"):
         return stats
     return None
@@ -85,10 +76,11 @@ def run_crawl(
     if done is not None:
         return CrawlResult(str(out_dir), 0, done, "crawl already finished in an earlier attempt of this run")
     job = write_job(source, out_dir, run_id, frontier)
-    log_path = out_dir / "crawl.log"
+    folder = CrawlFolder(out_dir)
+    log_path = folder.log
     # the pages the spider has archived so far (its manifest grows a line per response)
     progress.report(source.key, "crawl", 0)
-    stop_watching = watch_lines(out_dir / MANIFEST_NAME, lambda n: progress.report(source.key, "crawl", n))
+    stop_watching = watch_lines(folder.manifest, lambda n: progress.report(source.key, "crawl", n))
     try:
         with log_path.open("ab") as log:
             completed = subprocess.run(
@@ -101,9 +93,8 @@ def run_crawl(
             )
     finally:
         stop_watching()
-    fetched = count_lines(out_dir / MANIFEST_NAME, 0, 0)[1]
+    fetched = count_lines(folder.manifest, 0, 0)[1]
     progress.report(source.key, "crawl", fetched, fetched)
-    stats_path = out_dir / "stats.json"
-    stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
+    stats = folder.stats()
     tail = "\n".join(log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:])
     return CrawlResult(str(out_dir), completed.returncode, stats, tail)

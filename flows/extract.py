@@ -29,13 +29,13 @@ from pebble import ProcessExpired, ProcessPool
 from flows.lifetime import exit_with_parent
 from spiders.archive import iter_manifest, read_record
 from spiders.candidates import read_candidates
-from spiders.discovery import canonical_url, parse_datetime
-from spiders.site import REST_NAME
-from spiders.warc import MANIFEST_NAME
+from spiders.folder import CrawlFolder
+from transforms.dates import parse_datetime
 from transforms.extract import extract_article
 from transforms.kind import KINDS, REST_TYPE, SITEMAP_TYPE, sitemap_kind, wordpress_type
 from transforms.records import Article, Discard, Hints
 from transforms.serialize import from_dict, to_dict
+from transforms.urls import canonicalize
 
 PAGE_TIMEOUT_S = 30.0
 # a page's HTML handed to the parser at most (a 60 MB page took 87 s and 728 MB to parse)
@@ -105,12 +105,8 @@ HINT_FIELDS = {
 
 def rest_records(out_dir: Path) -> dict[str, dict[str, Any]]:
     """The crawl's REST API posts (``rest.jsonl``) by canonical URL."""
-    path = out_dir / REST_NAME
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh if line.strip()]
-    return {canonical_url(row["url"]): row for row in rows if row.get("url")}
+    rows = CrawlFolder(out_dir).json_lines(CrawlFolder.REST)
+    return {canonicalize(row["url"]): row for row in rows if row.get("url")}
 
 
 def kind_hints(
@@ -168,19 +164,19 @@ def page_hints(
 def article_refs(out_dir: Path, date_floor: date | None = None) -> list[PageRef]:
     """The article pages of a crawl that came back with a body (200), one per URL, with their hints."""
     records = rest_records(out_dir)
-    vias = {canonical_url(c["url"]): list(c.get("via") or ()) for c in read_candidates(out_dir) if c.get("url")}
+    vias = {canonicalize(c["url"]): list(c.get("via") or ()) for c in read_candidates(out_dir) if c.get("url")}
     refs: dict[str, PageRef] = {}
     for row in iter_manifest(out_dir):
         if row.get("role") == "article" and row.get("status") == 200 and row.get("warc_file"):
             url = row.get("final_url") or row["url"]
-            record = records.get(canonical_url(url)) or records.get(canonical_url(row["url"]))
+            record = records.get(canonicalize(url)) or records.get(canonicalize(row["url"]))
             refs[url] = PageRef(
                 str(out_dir),
                 url,
                 row["warc_file"],
                 int(row["warc_offset"]),
                 row.get("content_type"),
-                page_hints(row, record, date_floor, vias.get(canonical_url(row["url"]))),
+                page_hints(row, record, date_floor, vias.get(canonicalize(row["url"]))),
                 row.get("bytes"),
             )
     return [refs[url] for url in sorted(refs)]
@@ -226,7 +222,7 @@ def _up_to_date(target: Path, out_dir: Path) -> bool:
     """An earlier attempt already extracted this crawl (nothing was archived since)."""
     if not target.exists():
         return False
-    inputs = [p for p in (out_dir / MANIFEST_NAME, out_dir / REST_NAME) if p.exists()]
+    inputs = [p for p in (out_dir / CrawlFolder.MANIFEST, out_dir / CrawlFolder.REST) if p.exists()]
     return all(p.stat().st_mtime <= target.stat().st_mtime for p in inputs)
 
 
@@ -237,7 +233,7 @@ def extract_crawl(
     on_page: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Extract a crawl's article pages into ``out_dir/extracted.jsonl`` (rewritten whole, unless up to date)."""
-    target = out_dir / "extracted.jsonl"
+    target = CrawlFolder(out_dir).extracted
     if _up_to_date(target, out_dir):
         return target
     return extract_pages(article_refs(out_dir, date_floor), target, workers, on_page=on_page)

@@ -22,7 +22,8 @@ from flows.outcome import final_state
 from flows.report import load_summary, publish_report, source_row, stats_artifact
 from flows.runplan import RunPlan, crawl_outputs, plan_run
 from flows.sources import Source, load_sources, select
-from spiders.archive import iter_manifest
+from spiders.folder import CrawlFolder
+from transforms.dates import parse_datetime
 from transforms.quality import WARNING
 from warehouse.db import connect
 from warehouse.load import LoadReport, SourceBatch, load_batch
@@ -80,17 +81,16 @@ def load_source(
     started_at: str | None = None,
 ) -> LoadReport:
     """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
-    folder = Path(out_dir)
-    stats_path = folder / "stats.json"
-    candidates, rest_names = crawl_outputs(folder)
+    folder = CrawlFolder(Path(out_dir))
+    candidates, rest_names = crawl_outputs(folder.path)
     batch = SourceBatch(
         run_id=run_id,
         source=source.key,
-        fetches=list(iter_manifest(folder)) if (folder / "manifest.jsonl").exists() else [],
+        fetches=list(folder.manifest_rows()),
         records=read_extracted(Path(extracted)) if extracted else [],
-        crawl_stats=json.loads(stats_path.read_text()) if stats_path.exists() else {},
+        crawl_stats=folder.stats(),
         crawl_error=error,
-        started_at=datetime.fromisoformat(started_at) if started_at else None,
+        started_at=parse_datetime(started_at),
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
         candidates=candidates,

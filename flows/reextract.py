@@ -26,7 +26,9 @@ from flows.extract import PageRef, article_refs, extract_pages, read_extracted
 from flows.nightly import VERSION
 from flows.outcome import final_state
 from flows.sources import Source, SourcesError, load_sources, select
+from spiders.folder import CrawlFolder
 from transforms.boilerplate import CLEANER_VERSION
+from transforms.dates import parse_datetime
 from transforms.extract import EXTRACTOR_VERSION
 from transforms.normalize import NORMALIZER_VERSION
 from warehouse.db import connect
@@ -48,7 +50,7 @@ def archived_pages(source_dir: Path, date_floor: date | None = None) -> list[Pag
     """The newest archived 200 answer of every article URL over all crawls of a source."""
     newest: dict[str, PageRef] = {}
     if source_dir.is_dir():
-        for run_dir in sorted(p for p in source_dir.iterdir() if (p / "manifest.jsonl").exists()):
+        for run_dir in sorted(p for p in source_dir.iterdir() if (p / CrawlFolder.MANIFEST).exists()):
             newest.update((ref.url, ref) for ref in article_refs(run_dir, date_floor))
     return [newest[url] for url in sorted(newest)]
 
@@ -69,7 +71,7 @@ def reextract_source(source: Source, raw_dir: str, out_dir: str) -> str:
     refs = archived_pages(Path(raw_dir), source.date_floor)
     path = extract_pages(
         refs,
-        Path(out_dir) / "extracted.jsonl",
+        CrawlFolder(Path(out_dir)).extracted,
         on_page=lambda done, total: progress.report(source.key, "extract", done, total),
     )
     get_run_logger().info("re-extracted %s archived pages of %s", len(refs), source.key)
@@ -84,7 +86,7 @@ def rebuild(source: Source, db: str, run_id: str, extracted: str, started_at: st
         source=source.key,
         fetches=[],
         records=read_extracted(Path(extracted)),
-        started_at=datetime.fromisoformat(started_at),
+        started_at=parse_datetime(started_at),
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
     )

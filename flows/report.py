@@ -10,7 +10,7 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from spiders.archive import iter_manifest
+from spiders.folder import CrawlFolder
 from transforms.quality import WARNING, Check
 from warehouse.load import LoadReport
 
@@ -93,8 +93,7 @@ def _counts(counts: Mapping[str, int]) -> str:
 
 def source_row(report: LoadReport, run_dir: Path | None, started_at: Any = None) -> dict[str, Any]:
     """One source's line of the report; fetch outcomes are read from its crawl's manifest."""
-    manifest = run_dir is not None and (run_dir / "manifest.jsonl").exists()
-    reasons, blocked = fetch_outcomes(iter_manifest(run_dir) if manifest and run_dir else [])
+    reasons, blocked = fetch_outcomes(CrawlFolder(run_dir).manifest_rows() if run_dir is not None else [])
     start = started_at or report.started_at
     seconds = (report.finished_at - start).total_seconds() if report.finished_at and start else None
     crawl_seconds = report.crawl_stats.get("elapsed_time_seconds")

@@ -16,7 +16,6 @@ them out (the API lists every change since the cursor).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +26,7 @@ import duckdb
 from flows import settings
 from flows.sources import Source
 from spiders.candidates import read_candidates
-from spiders.site import REST_NAMES_NAME
+from spiders.folder import CrawlFolder
 from warehouse.load import LoadReport
 from warehouse.queries import query
 from warehouse.read import (
@@ -61,8 +60,8 @@ class RunPlan:
 def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, now: datetime) -> dict[str, Any]:
     """Write the source's frontier snapshot and REST names beside its archive; the job keys naming them."""
     folder.mkdir(parents=True, exist_ok=True)
-    known = folder / "known.json"
-    known.write_text(json.dumps(frontier_snapshot(con, source, now + DUE_GRACE), ensure_ascii=False), encoding="utf-8")
+    crawl = CrawlFolder(folder)
+    known = crawl.write_json(CrawlFolder.KNOWN, frontier_snapshot(con, source, now + DUE_GRACE))
     inputs: dict[str, Any] = {"known": str(known), "rest_since": rest_cursor(con, source)}
     api = rest_api_found(con, source, now - DISCOVERY_RECHECK)
     if api is False:
@@ -71,9 +70,7 @@ def frontier_inputs(con: duckdb.DuckDBPyConnection, source: str, folder: Path, n
         inputs["inventory"] = False
     names = rest_names(con, source)
     if names:
-        path = folder / "known_rest_names.json"
-        path.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
-        inputs["rest_names"] = str(path)
+        inputs["rest_names"] = str(crawl.write_json(CrawlFolder.KNOWN_REST_NAMES, names))
     return inputs
 
 
@@ -106,6 +103,5 @@ def plan_run(
 
 def crawl_outputs(folder: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
     """What the loader needs from a crawl besides its manifest: candidates and REST names."""
-    names_path = folder / REST_NAMES_NAME
-    names = json.loads(names_path.read_text(encoding="utf-8")) if names_path.exists() else {}
+    names: dict[str, dict[str, str]] = CrawlFolder(folder).read_json(CrawlFolder.REST_NAMES, {})
     return read_candidates(folder), names

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
 
-from spiders.warc import MANIFEST_NAME
+from spiders.folder import CrawlFolder
 
 
 def read_record(out_dir: Path, warc_file: str, offset: int) -> tuple[dict[str, str], bytes, str, int]:
@@ -31,17 +30,4 @@ def read_record(out_dir: Path, warc_file: str, offset: int) -> tuple[dict[str, s
 
 def iter_manifest(out_dir: Path) -> Iterator[dict[str, Any]]:
     """Manifest rows in write order; a truncated last line (crash mid-write) is skipped."""
-    path = Path(out_dir) / MANIFEST_NAME
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                if not line.endswith("\n"):  # the writer died mid-line: the last row is lost
-                    return
-                raise
-            yield row
+    return CrawlFolder(Path(out_dir)).manifest_rows()

@@ -12,11 +12,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spiders.discovery import canonical_url, parse_datetime
+from spiders.folder import CrawlFolder
+from transforms.dates import parse_datetime
+from transforms.urls import canonicalize
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES_NAME = "candidates.jsonl"
 REQUESTED, ARCHIVED, NOT_DUE, OVER_BUDGET, DUPLICATE = (
     "requested",
     "archived_earlier",
@@ -76,7 +77,7 @@ def load_known(path: Path | None) -> dict[str, dict[str, Any]]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {canonical_url(url): {**v, "url": url} for url, v in data.items() if isinstance(v, dict)}
+    return {canonicalize(url): {**v, "url": url} for url, v in data.items() if isinstance(v, dict)}
 
 
 def wanted(known: dict[str, Any] | None, candidate: Candidate) -> bool:
@@ -103,7 +104,7 @@ def conditional_headers(known: dict[str, Any] | None) -> dict[str, str]:
 
 def write_candidates(out_dir: Path, candidates: list[Candidate]) -> None:
     """All candidates of the crawl (duplicates of non-article URLs left out), written atomically."""
-    target = out_dir / CANDIDATES_NAME
+    target = CrawlFolder(out_dir).candidates
     tmp = target.with_suffix(".jsonl.tmp")
     with tmp.open("w", encoding="utf-8") as fh:
         for cand in candidates:
@@ -114,8 +115,4 @@ def write_candidates(out_dir: Path, candidates: list[Candidate]) -> None:
 
 def read_candidates(out_dir: Path) -> list[dict[str, Any]]:
     """What ``write_candidates`` wrote ([] when the crawl never finished writing it)."""
-    path = Path(out_dir) / CANDIDATES_NAME
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    return CrawlFolder(Path(out_dir)).json_lines(CrawlFolder.CANDIDATES)

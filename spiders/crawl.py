@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from spiders.folder import CrawlFolder
 
 EXIT_OK, EXIT_CRASH, EXIT_BAD_JOB = 0, 1, 2
 
@@ -62,9 +63,7 @@ def run(job: Any) -> int:
     if failures:
         stats["trawl/crash"] = failures[-1]
     stats["trawl/summary"] = summary_line(job.source, stats)
-    tmp = job.out_dir / "stats.json.tmp"
-    tmp.write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, job.out_dir / "stats.json")
+    CrawlFolder(job.out_dir).write_text(CrawlFolder.STATS, json.dumps(stats, indent=2, sort_keys=True) + "\n")
     print(stats["trawl/summary"], file=sys.stderr)
     for tb in failures:
         print(tb, file=sys.stderr)

@@ -21,9 +21,10 @@ from scrapy.utils.python import to_unicode
 from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
+from spiders.folder import CrawlFolder
+
 logger = logging.getLogger(__name__)
 
-MANIFEST_NAME = "manifest.jsonl"
 ORIG_HEADERS_META = "trawl_orig_headers"
 MANIFEST_KEYS = (
     "source",
@@ -59,15 +60,6 @@ class WarcRef:
     offset: int
     length: int
     record_id: str
-
-
-def next_warc_name(out_dir: Path) -> str:
-    """crawl.warc.gz, or crawl-N.warc.gz when earlier (possibly truncated) attempts left files."""
-    name, n = "crawl.warc.gz", 0
-    while (out_dir / name).exists():
-        n += 1
-        name = f"crawl-{n}.warc.gz"
-    return name
 
 
 def drop_partial_line(path: Path) -> None:
@@ -129,11 +121,11 @@ class WarcRecorder:
         self.run_id: str = settings.get("TRAWL_RUN_ID") or ""
         self.out_dir = Path(settings.get("TRAWL_OUT_DIR") or ".")
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.warc_file = next_warc_name(self.out_dir)
+        self.warc_file = CrawlFolder(self.out_dir).next_warc()
         self._warc: IO[bytes] = open(self.out_dir / self.warc_file, "xb")  # noqa: SIM115
-        drop_partial_line(self.out_dir / MANIFEST_NAME)
+        drop_partial_line(CrawlFolder(self.out_dir).manifest)
         self._writer = WARCWriter(self._warc, gzip=True, warc_version="1.1")
-        self._manifest: IO[str] = open(self.out_dir / MANIFEST_NAME, "a", encoding="utf-8")  # noqa: SIM115
+        self._manifest: IO[str] = open(CrawlFolder(self.out_dir).manifest, "a", encoding="utf-8")  # noqa: SIM115
         self._archived: dict[str, WarcRef] = {}
         self._recorded: set[str] = set()
         self._pending: dict[str, Request] = {}
