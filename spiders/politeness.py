@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +32,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
+
+from transforms.dates import parse_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +55,9 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     text = value.strip()
     if text.isdigit():
         return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    when = parse_datetime(text)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
 
 

@@ -32,8 +32,8 @@ from flows.cli import app
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
 from transforms.minhash import DEFAULT_THRESHOLD
-from transforms.normalize import canonicalize
 from transforms.records import Article
+from transforms.urls import canonicalize
 from warehouse.db import connect
 from warehouse.load import SourceBatch, load_batch
 from warehouse.neardup import index_near_duplicates

@@ -17,7 +17,7 @@ from demo.sites import DemoSite, build_sites
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
 from transforms.extract import MIN_TEXT_CHARS
-from transforms.normalize import canonicalize
+from transforms.urls import canonicalize
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ from demo.sites import DemoSite, build_sites
 from flows.cli import app
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
-from transforms.normalize import canonicalize
+from transforms.urls import canonicalize
 
 # content tables compared before and after, without run ids and load times
 SNAPSHOTS = {

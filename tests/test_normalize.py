@@ -3,7 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.normalize import NORMALIZER_VERSION, canonicalize, content_hash, normalize_text
+from transforms.normalize import NORMALIZER_VERSION, content_hash, normalize_text
+from transforms.urls import canonicalize
 
 
 def test_normalize_text_folds_spaces_and_invisible_characters() -> None:

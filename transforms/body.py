@@ -18,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 
 from transforms.boilerplate import strip_markdown
-from transforms.normalize import canonicalize, match_key
+from transforms.normalize import match_key
+from transforms.urls import canonicalize
 
 # a paragraph made only of link text with at most this many words is navigation, not prose
 MAX_RESIDUE_WORDS = 6

@@ -76,6 +76,11 @@ def parse_datetime(value: object) -> datetime | None:
         return None
 
 
+def from_isoformat(text: str) -> datetime:
+    """A datetime as ``datetime.isoformat`` wrote it (our own records), its offset kept."""
+    return datetime.fromisoformat(text)
+
+
 def shift(value: datetime, delta: timedelta) -> datetime:
     """``value + delta``, clamped to the representable range instead of overflowing."""
     try:

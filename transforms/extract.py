@@ -51,10 +51,11 @@ from transforms.lead import find_lead
 from transforms.lines import boilerplate_lines, line_features
 from transforms.markdown import _body_images, _markdown
 from transforms.metadata import MAX_REASON, Found, find_metadata
-from transforms.normalize import canonicalize, normalize_text
+from transforms.normalize import normalize_text
 from transforms.prune import pruned
 from transforms.records import Article, Discard, Hints, Image
 from transforms.structure import page_blocks
+from transforms.urls import canonicalize
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).

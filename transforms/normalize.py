@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import urlsplit, urlunsplit
 
 import ftfy
-from w3lib.url import canonicalize_url, url_query_cleaner
 
 NORMALIZER_VERSION = "2"  # 2: full-width CJK punctuation kept
 
@@ -22,24 +20,6 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _RUNS_OF_SPACE = re.compile(r" {2,}")
 
 # query parameters that identify a campaign or a click, never a page
-TRACKING_PARAMS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "utm_id",
-    "fbclid",
-    "gclid",
-    "dclid",
-    "msclkid",
-    "yclid",
-    "mc_cid",
-    "mc_eid",
-    "_ga",
-    "igshid",
-    "ref_src",
-)
 
 
 def repair(text: str) -> str:
@@ -94,15 +74,3 @@ def content_hash(normalized_text: str) -> str:
     templates may cut the same text into paragraphs differently (a byline in its own
     paragraph on one site, glued to the first one on another)."""
     return hashlib.sha256(" ".join(normalized_text.split()).encode("utf-8")).hexdigest()
-
-
-def canonicalize(url: str) -> str:
-    """One canonical form per URL: tracking parameters and fragment dropped, host
-    lower-cased, default port removed, query sorted, percent-encoding normalized
-    (Cyrillic paths become their UTF-8 percent-encoding)."""
-    cleaned = url_query_cleaner(url.strip(), TRACKING_PARAMS, remove=True, keep_fragments=False)
-    parts = urlsplit(canonicalize_url(cleaned, keep_fragments=False))
-    netloc = parts.netloc.lower()
-    if (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
-        netloc = netloc.rsplit(":", 1)[0]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from transforms.dates import from_isoformat
 from transforms.records import Article, Discard, Image
 
 _DATES = ("published_at", "modified_at")
@@ -30,7 +31,7 @@ def from_dict(data: dict[str, Any]) -> Article | Discard:
         return Discard(**data)
     for name in _DATES:
         if data.get(name):
-            data[name] = datetime.fromisoformat(data[name])
+            data[name] = from_isoformat(data[name])
     for name in _TUPLES:
         data[name] = tuple(data.get(name) or ())
     data["images"] = tuple(Image(**image) for image in data.get("images") or ())
