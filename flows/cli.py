@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -197,7 +197,7 @@ def run(
     except RunFailed as failed:  # every source was loaded and reported; some failed
         print_reports(failed.reports, wide)
         raise typer.Exit(1) from None
-    print_reports(reports, wide)
+    print_reports(cast(list[dict[str, Any]], reports), wide)  # the flow's result: its per-source reports
 
 
 @app.command()
@@ -556,7 +556,7 @@ def reextract(
 
     try:
         with progress.terminal(console):
-            summaries = reextract_flow(
+            summaries: list[dict[str, Any]] = reextract_flow(  # type: ignore[assignment]  # the flow's result
                 source=source,
                 sources_file=str(sources) if sources else None,
                 db=str(db) if db else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from flows.settings import PROJECT_ROOT, Paths
 
@@ -52,6 +52,8 @@ def run_demo(paths: Paths, night: int = 1) -> list[dict[str, Any]]:
 
     with demo_sites(night=night, ports=DEMO_PORTS):
         try:
-            return nightly(sources_file=str(DEMO_SOURCES), db=str(paths.db), data_dir=str(paths.data_dir))
+            # a flow called as a function returns its final state's result: the per-source reports
+            reports = nightly(sources_file=str(DEMO_SOURCES), db=str(paths.db), data_dir=str(paths.data_dir))
+            return cast(list[dict[str, Any]], reports)
         except RunFailed as failed:
             return failed.reports

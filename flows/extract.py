@@ -212,9 +212,9 @@ def _results(refs: list[PageRef], workers: int, timeout: float) -> Iterator[dict
         ]
         for ref, future in zip(refs, futures, strict=True):
             yield to_dict(_too_large(ref, ref.size or 0)) if future is None else _outcome(ref, future, timeout)
-        pool.close()
+        pool.close()  # type: ignore[no-untyped-call]  # pebble has no annotations
     finally:
-        pool.stop()
+        pool.stop()  # type: ignore[no-untyped-call]
         pool.join()
 
 

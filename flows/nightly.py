@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.runtime import flow_run
-from prefect.states import State
 from prefect.tasks import exponential_backoff
 
 from flows import limits, progress, settings
@@ -185,7 +184,8 @@ def _nightly(
         )
         for s in todo
     }
-    extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in todo}
+    # Prefect hands the extract the crawl's result when it resolves the future passed to it
+    extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in todo}  # type: ignore[call-overload]
     reports = list(plan.loaded)
     for s in todo:  # loads one at a time: DuckDB has one writer
         out_dir = str(paths.run_dir(s.key, run_id))

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect import flow
-from prefect.states import State
+from prefect import State, flow
 
 from flows.nightly import nightly
 

@@ -43,8 +43,8 @@ def default_sources_file() -> Path:
 
 def resolve_paths(db: str | Path | None = None, data_dir: str | Path | None = None) -> Paths:
     """Explicit arguments first, then TRAWL_DATA_DIR / TRAWL_DB, then ./data and ./data/trawl.duckdb."""
-    data = Path(data_dir or os.environ.get("TRAWL_DATA_DIR", "data")).resolve()
-    database = Path(db or os.environ.get("TRAWL_DB", data / "trawl.duckdb")).resolve()
+    data = Path(data_dir or os.environ.get("TRAWL_DATA_DIR") or "data").resolve()
+    database = Path(db or os.environ.get("TRAWL_DB") or data / "trawl.duckdb").resolve()
     return Paths(data, database)
 
 
