@@ -179,7 +179,8 @@ def doctor(
     """Examine a site (robots.txt, REST API, sitemaps, feeds, sample articles) and print a sources entry."""
     import httpx
 
-    from flows.doctor import diagnose, diagnosis_json, report_lines, sources_entry
+    from flows.doctor import diagnose
+    from flows.doctor_report import diagnosis_json, report_lines, sources_entry
     from spiders.defaults import DEFAULT_USER_AGENT
 
     headers = {"User-Agent": DEFAULT_USER_AGENT}
