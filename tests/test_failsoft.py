@@ -15,6 +15,7 @@ import pytest
 
 import transforms.extract as extract_module
 import transforms.metadata as metadata_module
+import transforms.page_dates as page_dates_module
 from flows.extract import extract_crawl, read_extracted
 from spiders.archive import iter_manifest
 from transforms.extract import extract_article
@@ -158,8 +159,8 @@ def _raise(*args: Any, **kwargs: Any) -> Any:
         (extract_module, "map_body", "body_map", lambda a: a.links == ()),
         (extract_module, "boilerplate_lines", "line_model", lambda a: True),
         (extract_module, "_markdown", "markdown", lambda a: a.markdown == a.text),
-        (extract_module, "_htmldate_candidates", "published_at", lambda a: a.published_at is None),
-        (extract_module, "settle", "dates", lambda a: a.published_at is None and a.modified_at is None),
+        (page_dates_module, "_htmldate_candidates", "published_at", lambda a: a.published_at is None),
+        (page_dates_module, "settle", "dates", lambda a: a.published_at is None and a.modified_at is None),
         (metadata_module, "_microdata_authors", "authors", lambda a: a.authors == ("Rui Costa",)),
         (metadata_module, "_from_jsonld", "json-ld", lambda a: a.title == "The first article"),
         (metadata_module, "_meta", "meta", lambda a: True),

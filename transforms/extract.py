@@ -27,20 +27,16 @@ lead the figures were 0.9345 in-sample and 0.9326 held out (recall 0.936).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TypeVar
 
-import htmldate
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.xml import xmltotxt
 
 from transforms.article_body import recovered_lines
 from transforms.body import BodyMap, body_links, edge_residue, map_body, text_key
-from transforms.dates import DISCOVERY_RANK, FLOOR, Candidate, Settled, parse_datetime, rank, settle, shift
+from transforms.dates import Settled
 from transforms.decode import decode_html
 from transforms.edges import drop_captions, strip_title, title_keys
 from transforms.embedded import embedded_body
@@ -52,8 +48,10 @@ from transforms.lines import boilerplate_lines, line_features
 from transforms.markdown import _body_images, _markdown
 from transforms.metadata import MAX_REASON, Found, find_metadata
 from transforms.normalize import normalize_text
+from transforms.page_dates import page_dates
 from transforms.prune import pruned
 from transforms.records import Article, Discard, Hints, Image
+from transforms.soft import soft
 from transforms.structure import page_blocks
 from transforms.urls import canonicalize
 
@@ -65,17 +63,6 @@ MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else
 # the cleaning is distrusted and trafilatura's text is kept (a safety net, see extract_article)
 MIN_KEPT_SHARE = 0.5
-T = TypeVar("T")
-
-
-def soft(faults: dict[str, str], name: str, compute: Callable[[], T], default: T) -> T:
-    """The result of one step of extraction, or ``default`` when the step fails on this page:
-    a fault in one field or step costs that field (its reason kept in ``faults``), never the text."""
-    try:
-        return compute()
-    except Exception as error:  # a hostile page may break any library on any field
-        faults.setdefault(name, f"{type(error).__name__}: {error}"[:MAX_REASON])
-        return default
 
 
 def _bare(page: lxml_html.HtmlElement, url: str) -> tuple[str, str] | None:
@@ -126,57 +113,6 @@ def kept_text(lines: list[str], drop: set[int], lead: str | None) -> str:
     """The article's plain text: the lead, then the main-text lines not dropped (shared with
     ``bench/extraction.py``, which scores the line model's choices without re-extracting)."""
     return _with_lead(lead, "\n".join(line for i, line in enumerate(lines) if i not in drop), "\n")
-
-
-def _htmldate(
-    tree: lxml_html.HtmlElement, url: str, original: bool, floor: datetime, fetched: datetime
-) -> datetime | None:
-    guess = htmldate.find_date(
-        tree,
-        url=url,
-        original_date=original,
-        extensive_search=False,
-        outputformat="%Y-%m-%dT%H:%M:%S",
-        # htmldate's own bounds are naive; a date-only guess of the fetch day is fine
-        min_date=floor.replace(tzinfo=None),
-        max_date=shift(fetched, timedelta(days=1)).replace(tzinfo=None),
-    )
-    return parse_datetime(guess)
-
-
-def _htmldate_candidates(tree: lxml_html.HtmlElement, url: str, floor: datetime, fetched: datetime) -> list[Candidate]:
-    """htmldate's heuristics: the original date as published, the latest as modified when later."""
-    published = _htmldate(tree, url, True, floor, fetched)
-    if published is None:
-        return []
-    found: list[Candidate] = [("published_at", "htmldate", published)]
-    modified = _htmldate(tree, url, False, floor, fetched)
-    if modified is not None and modified > published:
-        found.append(("modified_at", "htmldate", modified))
-    return found
-
-
-def _needs_htmldate(dates: Settled) -> bool:
-    """Fall back to htmldate's heuristics only when no plausible publication date was found and
-    the page itself gave no plausible modification date either (discovery dates do not count)."""
-    if dates.published_at is not None:
-        return False
-    return dates.modified_signal is None or rank(dates.modified_signal) >= DISCOVERY_RANK
-
-
-def _dates(tree: lxml_html.HtmlElement, url: str, found: Found, hints: Hints, faults: dict[str, str]) -> Settled:
-    """Settle the page's dates from every candidate; htmldate fills in when none is plausible."""
-    fetched = hints.fetched_at or datetime.now(UTC)
-    floor = hints.date_floor or FLOOR
-    candidates = [*hints.dates, *found.dates]
-    dates = settle(candidates, fetched, floor)
-    if _needs_htmldate(dates):
-        guesses: list[Candidate] = soft(
-            faults, "published_at", lambda: _htmldate_candidates(tree, url, floor, fetched), []
-        )
-        if guesses:
-            dates = settle(candidates + guesses, fetched, floor)
-    return dates
 
 
 def _canonical(declared: str | None, url: str) -> str | None:
@@ -351,7 +287,9 @@ def extract_article(
     provenance = {k: v for k, v in found.provenance.items() if k not in ("published_at", "modified_at")}
     plain, drop = _cleaned(main, faults, provenance)
     lines, body = main.lines, main.body
-    dates = soft(faults, "dates", lambda: _dates(tree, url, found, hints, faults), Settled(None, None, None, None, ()))
+    dates = soft(
+        faults, "dates", lambda: page_dates(tree, url, found, hints, faults), Settled(None, None, None, None, ())
+    )
     kind, kind_signal = soft(
         faults,
         "kind",
