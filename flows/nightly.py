@@ -12,22 +12,21 @@ from prefect import State, flow, get_run_logger, task
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
-from flows import limits, progress, settings
+from flows import limits, pipeline, progress, settings
 from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
-from flows.crawl import CrawlResult, run_crawl
-from flows.extract import extract_crawl, read_extracted
+from flows.crawl import CrawlResult
 from flows.outcome import final_state
 from flows.report import load_summary, publish_report, source_row, stats_artifact
-from flows.runplan import RunPlan, crawl_outputs, plan_run
+from flows.runplan import RunPlan
 from flows.sources import Source, load_sources, select
 from spiders.folder import CrawlFolder
 from transforms.dates import parse_datetime
 from transforms.quality import WARNING
 from warehouse.db import connect
-from warehouse.load import LoadReport, SourceBatch, load_batch
+from warehouse.load import LoadReport
 
-VERSION = "0.1.0"
+VERSION = pipeline.VERSION
 
 
 class CrawlFailed(RuntimeError):
@@ -47,7 +46,7 @@ def crawl_source(
     logger = get_run_logger()
     slots = locks or str(limits.lock_dir(Path(out_dir).parents[2]))  # data/raw/<source>/<run> -> data/locks
     with limits.crawl_slot(source.key, slots):  # bounded crawls; never two of one source at once
-        result = run_crawl(source, Path(out_dir), run_id, frontier)
+        result = pipeline.crawl(source, CrawlFolder(Path(out_dir)), run_id, frontier)
     logger.info("%s", result.stats.get("trawl/summary") or f"crawl of {source.key} finished")
     # the whole Scrapy stats: an artifact of the task run (and DEBUG), not 50 log lines per crawl
     logger.debug("scrapy stats of %s:\n%s", source.key, json.dumps(result.stats, indent=1, sort_keys=True, default=str))
@@ -60,10 +59,10 @@ def crawl_source(
 @task(task_run_name="extract-{source.key}")
 def extract_source(source: Source, crawl: CrawlResult) -> str:
     """Extract the crawl's article pages from the archive (all cores, per-page timeout)."""
-    path = extract_crawl(
-        Path(crawl.out_dir),
-        date_floor=source.date_floor,
-        on_page=lambda done, total: progress.report(source.key, "extract", done, total),
+    path = pipeline.extract(
+        source,
+        CrawlFolder(Path(crawl.out_dir)),
+        lambda done, total: progress.report(source.key, "extract", done, total),
     )
     get_run_logger().info("extracted %s pages of %s into %s", sum(1 for _ in path.open()), source.key, path)
     return str(path)
@@ -81,27 +80,11 @@ def load_source(
 ) -> LoadReport:
     """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
     folder = CrawlFolder(Path(out_dir))
-    candidates, rest_names = crawl_outputs(folder.path)
-    batch = SourceBatch(
-        run_id=run_id,
-        source=source.key,
-        fetches=list(folder.manifest_rows()),
-        records=read_extracted(Path(extracted)) if extracted else [],
-        crawl_stats=folder.stats(),
-        crawl_error=error,
-        started_at=parse_datetime(started_at),
-        min_docs=source.cleaning.min_docs,
-        min_share=source.cleaning.min_share,
-        candidates=candidates,
-        rest_names=rest_names,
-        revisit=source.revisit.policy(),
+    batch = pipeline.read_batch(
+        source, folder, run_id, Path(extracted) if extracted else None, error, parse_datetime(started_at)
     )
     with limits.warehouse_writer(db, f"load {source.key} ({run_id})"):  # one writer of the DuckDB file
-        con = connect(db)
-        try:
-            report = load_batch(con, batch)
-        finally:
-            con.close()
+        report = pipeline.load(Path(db), batch)
         publish_snapshot(db)  # readers see each source's load without waiting for the writer
     get_run_logger().info("%s", load_summary(report))
     progress.report(source.key, "load", 1, 1)
@@ -109,27 +92,9 @@ def load_source(
 
 
 def _begin(db: Path, sources: list[Source], paths: settings.Paths, full: bool = False, resume: bool = True) -> RunPlan:
-    """Start the run (or take over an unfinished one); write each crawl's frontier inputs
-    (none for a ``full`` recrawl, which fetches every page again, unconditionally)."""
-    now = datetime.now(UTC)
+    """Start the run (or take over an unfinished one), holding the warehouse's writer lock."""
     with limits.warehouse_writer(db, "start a nightly run"):
-        con = connect(db)
-        try:
-            plan = plan_run(con, sources, paths, now, full, resume)
-            con.execute("begin transaction")
-            con.execute(
-                "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
-                [plan.run_id, now, str(flow_run.id) if flow_run.id else None, VERSION],
-            )
-            for s in sources:
-                con.execute(
-                    "insert or replace into sources values (?, ?, ?, ?, ?, ?)",
-                    [s.key, s.display_name, s.home, s.language, s.model_dump_json(), now],
-                )
-            con.execute("commit")
-        finally:
-            con.close()
-    return plan
+        return pipeline.plan(db, sources, paths, full, resume, flow_run.id)
 
 
 def _finish(db: Path, run_id: str, reports: list[LoadReport]) -> str:

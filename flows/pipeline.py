@@ -1,0 +1,114 @@
+"""The life of a record, one stage after the other: plan -> crawl -> extract -> read -> decide and write.
+
+This is the one file to read to follow a page from a site to a row of ``articles``. Each stage
+is a plain call with typed input and output (no Prefect here: ``flows/nightly.py`` runs these
+calls as tasks, with retries, concurrency, progress and the run report):
+
+1. ``plan``: open the run (or take over an unfinished one) and write each source's frontier
+   snapshot into its crawl folder (``spiders/folder.py`` names every file there).
+2. ``crawl``: Scrapy, in a subprocess, discovers the source's candidate URLs (REST API,
+   sitemaps, feeds, archive pages), fetches what is new or due, and archives every response
+   (``crawl.warc.gz`` + ``manifest.jsonl``).
+3. ``extract``: every archived article page, read back from the WARC (never the network), goes
+   through ``transforms.extract.extract_article``: an ``Article`` or a ``Discard`` with its reason.
+4. ``read_batch``: what the crawl folder holds for the loader, once: fetches, records, stats,
+   candidates, REST names.
+5. ``load``: in one warehouse transaction, the loader reads the state it needs, the pure
+   ``transforms.decide`` says what each page is (new, duplicate, edited, re-cleaned) after site
+   cleaning (``transforms.boilerplate``, ``transforms.structure``), and the writer applies it:
+   documents by content hash, page versions with diffs, the frontier, the run report row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flows import settings
+from flows.crawl import CrawlResult, run_crawl
+from flows.extract import extract_crawl, read_extracted
+from flows.runplan import RunPlan, crawl_outputs, plan_run
+from flows.sources import Source
+from spiders.folder import CrawlFolder
+from warehouse.db import connect
+from warehouse.load import LoadReport, SourceBatch, load_batch
+
+VERSION = "0.1.0"
+
+
+def plan(
+    db: Path,
+    sources: list[Source],
+    paths: settings.Paths,
+    full: bool = False,
+    resume: bool = True,
+    flow_run: Any = None,
+) -> RunPlan:
+    """Start the run (or take over an unfinished one); write each crawl's frontier inputs
+    (none for a ``full`` recrawl, which fetches every page again, unconditionally)."""
+    now = datetime.now(UTC)
+    con = connect(db)
+    try:
+        run = plan_run(con, sources, paths, now, full, resume)
+        con.execute("begin transaction")
+        con.execute(
+            "insert into runs values (?, ?, null, 'running', ?, ?) on conflict do nothing",
+            [run.run_id, now, str(flow_run) if flow_run else None, VERSION],
+        )
+        for s in sources:
+            con.execute(
+                "insert or replace into sources values (?, ?, ?, ?, ?, ?)",
+                [s.key, s.display_name, s.home, s.language, s.model_dump_json(), now],
+            )
+        con.execute("commit")
+    finally:
+        con.close()
+    return run
+
+
+def crawl(source: Source, folder: CrawlFolder, run_id: str, frontier: dict[str, Any] | None = None) -> CrawlResult:
+    """Discover and fetch one source into its crawl folder (a Scrapy subprocess; every response archived)."""
+    return run_crawl(source, folder.path, run_id, frontier)
+
+
+def extract(source: Source, folder: CrawlFolder, on_page: Callable[[int, int], None] | None = None) -> Path:
+    """Extract every archived article page of the crawl (all cores, a timeout per page) into the
+    folder's ``extracted.jsonl``: an ``Article`` or a ``Discard`` (with its reason) per page."""
+    return extract_crawl(folder.path, date_floor=source.date_floor, on_page=on_page)
+
+
+def read_batch(
+    source: Source,
+    folder: CrawlFolder,
+    run_id: str,
+    extracted: Path | None,
+    error: str | None = None,
+    started_at: datetime | None = None,
+) -> SourceBatch:
+    """Everything the loader needs from one crawl, read from its folder once."""
+    candidates, rest_names = crawl_outputs(folder.path)
+    return SourceBatch(
+        run_id=run_id,
+        source=source.key,
+        fetches=list(folder.manifest_rows()),
+        records=read_extracted(extracted) if extracted else [],
+        crawl_stats=folder.stats(),
+        crawl_error=error,
+        started_at=started_at,
+        min_docs=source.cleaning.min_docs,
+        min_share=source.cleaning.min_share,
+        candidates=candidates,
+        rest_names=rest_names,
+        revisit=source.revisit.policy(),
+    )
+
+
+def load(db: Path, batch: SourceBatch) -> LoadReport:
+    """Decide and write one source's batch in one warehouse transaction (``warehouse.load``)."""
+    con = connect(db)
+    try:
+        return load_batch(con, batch)
+    finally:
+        con.close()
