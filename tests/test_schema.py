@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from warehouse.db import connect
+from pathlib import Path
+
+from warehouse.db import apply_views, connect, views, views_digest
 from warehouse.schema import REFERENCE, expected, missing, parse, relations
 
 
@@ -36,3 +38,25 @@ def test_a_new_column_shows_up_as_todo() -> None:
     finally:
         con.close()
     assert missing(text) == 1 and "| `status` | VARCHAR | TODO |" in text
+
+
+def test_views_come_from_their_files_and_an_older_warehouse_gets_the_new_ones(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    try:
+        shipped = [name for name, _ in views()]
+        found = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+        assert set(shipped) - {"export_articles"} == found  # every view is a file (and the export macro)
+        columns = con.execute("select * from articles limit 0").description
+        # a warehouse whose views an older trawl made: another definition, another digest
+        con.execute("create or replace view articles as select 1 as stale")
+        con.execute("update schema_views set digest = 'older'")
+    finally:
+        con.close()
+    con = connect(db)  # a writer opens it: the shipped views replace the old ones
+    try:
+        assert con.execute("select * from articles limit 0").description == columns
+        assert con.execute("select digest from schema_views").fetchall() == [(views_digest(),)]
+        assert apply_views(con) is False  # up to date: nothing to do
+    finally:
+        con.close()

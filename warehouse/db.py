@@ -1,7 +1,9 @@
-"""Open the DuckDB warehouse and apply its numbered, forward-only migrations."""
+"""Open the DuckDB warehouse: its tables by numbered, forward-only migrations (``warehouse/migrations``),
+its views from one file each (``warehouse/views``, ``create or replace``), applied when they changed."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 MIGRATIONS = resources.files("warehouse") / "migrations"
+VIEWS = resources.files("warehouse") / "views"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
         "create table if not exists schema_migrations (version integer primary key, name varchar, applied_at timestamptz)"
     )
     todo = pending(con)
-    for migration in todo:
+    for migration in todo:  # tables: numbered, forward-only migrations
         con.execute("begin transaction")
         try:
             con.execute(migration.sql)
@@ -66,7 +69,41 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
         except Exception:
             con.execute("rollback")
             raise
+    apply_views(con)
     return todo
+
+
+def views() -> list[tuple[str, str]]:
+    """Every view shipped (``warehouse/views/NN_<name>.sql``), as (name, SQL), in dependency order."""
+    found = [
+        (entry.name, entry.read_text(encoding="utf-8")) for entry in VIEWS.iterdir() if entry.name.endswith(".sql")
+    ]
+    return [(name.removesuffix(".sql").partition("_")[2], sql) for name, sql in sorted(found)]
+
+
+def views_digest() -> str:
+    return hashlib.sha256("\n".join(f"{name}\n{sql}" for name, sql in views()).encode("utf-8")).hexdigest()
+
+
+def apply_views(con: duckdb.DuckDBPyConnection) -> bool:
+    """(Re)create every view when the shipped view files differ from those applied last (one
+    transaction, the digest recorded with them); True when they were applied."""
+    con.execute("create table if not exists schema_views (digest varchar, applied_at timestamptz)")
+    digest = views_digest()
+    current = con.execute("select digest from schema_views").fetchone()
+    if current is not None and current[0] == digest:
+        return False
+    con.execute("begin transaction")
+    try:
+        for _, sql in views():
+            con.execute(sql)
+        con.execute("delete from schema_views")
+        con.execute("insert into schema_views values (?, ?)", [digest, datetime.now(UTC)])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return True
 
 
 # never fetch an extension from the network: the ones trawl needs ship as Python packages

@@ -36,17 +36,3 @@ create table boilerplate_blocks (
     learned_run_id varchar not null,
     primary key (source, block_key)
 );
-
--- the learned blocks whose text some extracted page held: the lines they strip
-create view boilerplate_structure as
-select
-    source,
-    line,
-    pages,
-    body_pages,
-    source_pages,
-    round(pages / source_pages, 3) as share,
-    learned_run_id
-from boilerplate_blocks
-where line is not null
-order by source, pages desc, line;

@@ -1,0 +1,2 @@
+create or replace view articles as
+select * exclude (kind) from current_documents where kind = 'article';

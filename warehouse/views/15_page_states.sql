@@ -1,0 +1,29 @@
+-- every known page URL with its crawl state (from `frontier`) and the version it shows now
+create or replace view page_states as
+with current_versions as (
+    select source, url, version, doc_id
+    from page_versions
+    where valid_to is null
+),
+final as (
+    select
+        f.source,
+        f.url,
+        f.page_url,
+        f.state,
+        c.doc_id,
+        c.version,
+        f.first_seen_at,
+        f.last_seen_at,
+        f.last_fetched_at,
+        f.last_changed_at,
+        f.gone_at,
+        f.next_due_at,
+        f.last_status,
+        f.failures,
+        f.listed,
+        f.lastmod
+    from frontier as f
+    left join current_versions as c on c.source = f.source and c.url = f.page_url
+)
+select * from final;
