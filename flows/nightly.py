@@ -17,7 +17,7 @@ from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult
 from flows.outcome import final_state
-from flows.report import load_summary, publish_report, source_row, stats_artifact
+from flows.report import RunSummary, load_summary, publish_report, source_row, stats_artifact
 from flows.runplan import RunPlan
 from flows.sources import Source, load_sources, select
 from spiders.folder import CrawlFolder
@@ -177,6 +177,6 @@ def _nightly(
         for c in checks
         if c.status == WARNING
     ]  # one notification per run, failures and quality breaches together
-    publish_report(run_id, status, rows, str(paths.db), problems, quality=checks)
+    publish_report(RunSummary(run_id, status, rows, str(paths.db), problems, quality=checks))
     notify(run_id, problems, flow_run.ui_url)
     return final_state([asdict(r) for r in reports], problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -123,15 +124,22 @@ def quality_lines(checks: list[Check]) -> list[str]:
     return [*lines, ""]
 
 
-def markdown_report(
-    run_id: str,
-    status: str,
-    rows: list[dict[str, Any]],
-    db: str,
-    problems: list[Any],
-    quality: list[Check] | None = None,
-) -> str:
+@dataclass(frozen=True)
+class RunSummary:
+    """What the end of a run reports: its status, a row per source, its problems and quality checks."""
+
+    run_id: str
+    status: str
+    rows: list[dict[str, Any]]
+    db: str
+    problems: list[Any] = field(default_factory=list)
+    quality: list[Check] | None = None
+
+
+def markdown_report(summary: RunSummary) -> str:
     """A short Markdown report: the problems first, quality warnings, every source, then the SQL to look deeper."""
+    run_id, status, rows, db = summary.run_id, summary.status, summary.rows, summary.db
+    problems, quality = summary.problems, summary.quality
     warned = quality is not None and any(c.status == WARNING for c in quality)
     lines = [f"# trawl run `{run_id}`: {status}" + (", with quality warnings" if warned else ""), ""]
     if problems:
@@ -178,15 +186,9 @@ def table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: _counts(v) if isinstance(v, dict) else v for k, v in row.items()} for row in rows]
 
 
-def publish_report(
-    run_id: str,
-    status: str,
-    rows: list[dict[str, Any]],
-    db: str,
-    problems: list[Any],
-    quality: list[Check] | None = None,
-) -> None:
+def publish_report(summary: RunSummary) -> None:
     """Attach the run's tables and Markdown report, plus one keyed table per source (its history in the UI)."""
+    run_id, status, rows, quality = summary.run_id, summary.status, summary.rows, summary.quality
     create_table_artifact(
         table=table(rows), key=RUN_TABLE_KEY, description=f"Per-source counts of trawl run {run_id} ({status})"
     )
@@ -202,7 +204,7 @@ def publish_report(
             + (f"warnings for {', '.join(warned)}" if warned else "all passed"),
         )
     create_markdown_artifact(
-        markdown=markdown_report(run_id, status, rows, db, problems, quality),
+        markdown=markdown_report(summary),
         key=RUN_REPORT_KEY,
         description=f"trawl run {run_id}: {status}",
     )
