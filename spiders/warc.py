@@ -87,7 +87,7 @@ def error_text(exc: BaseException) -> str:
     return f"{name}: {msg}" if msg else name
 
 
-def _header(response: Response, name: str) -> str | None:
+def response_header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return to_unicode(value, errors="replace") if value else None
 
@@ -313,12 +313,12 @@ class WarcRecorder:
             "final_url": response.url if response is not None else request.url,
             "role": role,
             "status": response.status if response is not None else None,
-            "content_type": _header(response, "Content-Type") if response is not None else None,
+            "content_type": response_header(response, "Content-Type") if response is not None else None,
             "bytes": len(response.body) if response is not None else None,
             "elapsed_ms": round(float(latency) * 1000, 1) if response is not None and latency is not None else None,
             "fetched_at": _iso_now()[0].isoformat(timespec="milliseconds"),
-            "etag": _header(response, "ETag") if response is not None else None,
-            "last_modified": _header(response, "Last-Modified") if response is not None else None,
+            "etag": response_header(response, "ETag") if response is not None else None,
+            "last_modified": response_header(response, "Last-Modified") if response is not None else None,
             "warc_file": ref.warc_file if ref else None,
             "warc_offset": ref.offset if ref else None,
             "warc_length": ref.length if ref else None,
