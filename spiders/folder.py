@@ -15,7 +15,23 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
+
+
+class _File:
+    """A file of the crawl folder, as a read-only attribute: ``folder.manifest`` is its path."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, folder: None, owner: type) -> _File: ...
+
+    @overload
+    def __get__(self, folder: CrawlFolder, owner: type) -> Path: ...
+
+    def __get__(self, folder: CrawlFolder | None, owner: type) -> Path | _File:
+        return self if folder is None else folder.path / self.name
 
 
 @dataclass(frozen=True)
@@ -42,29 +58,12 @@ class CrawlFolder:
     def file(self, name: str) -> Path:
         return self.path / name
 
-    @property
-    def job(self) -> Path:
-        return self.path / self.JOB
-
-    @property
-    def manifest(self) -> Path:
-        return self.path / self.MANIFEST
-
-    @property
-    def candidates(self) -> Path:
-        return self.path / self.CANDIDATES
-
-    @property
-    def stats_file(self) -> Path:
-        return self.path / self.STATS
-
-    @property
-    def extracted(self) -> Path:
-        return self.path / self.EXTRACTED
-
-    @property
-    def log(self) -> Path:
-        return self.path / self.LOG
+    job = _File(JOB)
+    manifest = _File(MANIFEST)
+    candidates = _File(CANDIDATES)
+    stats_file = _File(STATS)
+    extracted = _File(EXTRACTED)
+    log = _File(LOG)
 
     def next_warc(self) -> str:
         """crawl.warc.gz, or crawl-N.warc.gz when earlier (possibly truncated) attempts left files."""

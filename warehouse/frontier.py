@@ -16,6 +16,7 @@ import pyarrow as pa
 from transforms.dates import parse_datetime, to_utc
 from transforms.frontier import GONE, Observation, PageState, Revisit, observe
 from warehouse.queries import query
+from warehouse.rows import table_schema
 
 
 @dataclass(frozen=True)
@@ -36,32 +37,6 @@ class FrontierCounts:
     not_due: int
 
 
-TS = pa.timestamp("us", tz="UTC")
-FRONTIER_SCHEMA = pa.schema(
-    [
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("state", pa.string()),
-        ("first_seen_at", TS),
-        ("page_url", pa.string()),
-        ("last_seen_at", TS),
-        ("listed", pa.bool_()),
-        ("lastmod", TS),
-        ("lastmod_via", pa.string()),
-        ("published_at", TS),
-        ("last_fetched_at", TS),
-        ("last_changed_at", TS),
-        ("last_status", pa.int32()),
-        ("last_error", pa.string()),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-        ("content_hash", pa.string()),
-        ("failures", pa.int32()),
-        ("unchanged", pa.int32()),
-        ("next_due_at", TS),
-        ("gone_at", TS),
-    ]
-)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -152,7 +127,7 @@ def update_frontier(
             gone += 1
         rows.append(asdict(state))
     if rows:
-        con.register("batch", pa.Table.from_pylist(rows, schema=FRONTIER_SCHEMA))
+        con.register("batch", pa.Table.from_pylist(rows, schema=table_schema(con, "frontier")))
         try:
             con.execute(query("upsert_frontier"))
         finally:

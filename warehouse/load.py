@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
 from transforms.decide import CurrentVersion, PageState, decide_pages, document_row, page_url, pages_of, raw_hash
@@ -37,31 +36,8 @@ from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
 from warehouse.frontier import PageResult, observations, parse_time, update_frontier
 from warehouse.queries import query
-from warehouse.rows import insert_rows, select_rows
+from warehouse.rows import insert_rows, select_rows, table_schema
 from warehouse.structure import learn_structure
-
-TS = pa.timestamp("us", tz="UTC")
-
-FETCH_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("source", pa.string()),
-        ("url", pa.string()),
-        ("final_url", pa.string()),
-        ("role", pa.string()),
-        ("status", pa.int32()),
-        ("content_type", pa.string()),
-        ("bytes", pa.int64()),
-        ("elapsed_ms", pa.float64()),
-        ("fetched_at", TS),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-        ("error", pa.string()),
-        ("warc_file", pa.string()),
-        ("warc_offset", pa.int64()),
-        ("lastmod", TS),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -117,12 +93,12 @@ class LoadReport:
         return data
 
 
-def _fetch_rows(batch: SourceBatch) -> list[dict[str, Any]]:
+def _fetch_rows(batch: SourceBatch, columns: list[str]) -> list[dict[str, Any]]:
     rows = []
     for row in final_rows(batch.fetches):
         rows.append(
             {
-                **{name: row.get(name) for name in FETCH_SCHEMA.names},
+                **{name: row.get(name) for name in columns},
                 "run_id": batch.run_id,
                 "source": batch.source,
                 "fetched_at": parse_time(row.get("fetched_at")),
@@ -317,7 +293,8 @@ def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadRepor
     report.extracted = len(articles)
     report.discarded = len(discards)
     report.discard_reasons = dict(sorted(Counter(d.reason for d in discards).items()))
-    insert_rows(con, "insert_fetches", _fetch_rows(batch), FETCH_SCHEMA)
+    fetches = table_schema(con, "fetches")
+    insert_rows(con, "insert_fetches", _fetch_rows(batch, fetches.names), fetches)
     insert_rows(
         con,
         "insert_discards",

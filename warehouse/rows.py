@@ -10,6 +10,12 @@ import pyarrow as pa
 from warehouse.queries import query
 
 
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """The Arrow schema of a warehouse table: rows built as dicts take the table's own column types
+    (a column null in every row of a batch would otherwise have no type)."""
+    return con.execute(f"select * from {table} limit 0").arrow().schema
+
+
 def insert_rows(
     con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None
 ) -> None:

@@ -1,16 +1,12 @@
 -- every current document of either kind, with the URLs showing it: `articles` and `pages` are its two halves
 create or replace view current_documents as
-with current_pages as (
-    select source, url, doc_id, valid_from
-    from page_versions
-    where valid_to is null
-),
-urls as (
+with urls as (
     select
         doc_id,
         list(url order by valid_from, source, url) as urls,
         list(distinct source order by source) as sources
-    from current_pages
+    from document_urls
+    where is_current
     group by doc_id
 ),
 final as (

@@ -1,9 +1,7 @@
 -- current articles per day (of publication, else of first sight), source and language: pages left out
 create or replace view daily_counts as
 with current_pages as (
-    select distinct source, doc_id
-    from page_versions
-    where valid_to is null
+    select distinct source, doc_id from document_urls where is_current
 ),
 final as (
     select

@@ -1,11 +1,6 @@
 -- every known page URL with its crawl state (from `frontier`) and the version it shows now
 create or replace view page_states as
-with current_versions as (
-    select source, url, version, doc_id
-    from page_versions
-    where valid_to is null
-),
-final as (
+with final as (
     select
         f.source,
         f.url,
@@ -24,6 +19,6 @@ final as (
         f.listed,
         f.lastmod
     from frontier as f
-    left join current_versions as c on c.source = f.source and c.url = f.page_url
+    left join document_urls as c on c.is_current and c.source = f.source and c.url = f.page_url
 )
 select * from final;
