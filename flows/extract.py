@@ -27,7 +27,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from flows.lifetime import exit_with_parent
-from spiders.archive import iter_manifest, read_record
+from spiders.archive import read_record
 from spiders.candidates import read_candidates
 from spiders.folder import CrawlFolder
 from transforms.dates import parse_datetime
@@ -166,7 +166,7 @@ def article_refs(out_dir: Path, date_floor: date | None = None) -> list[PageRef]
     records = rest_records(out_dir)
     vias = {canonicalize(c["url"]): list(c.get("via") or ()) for c in read_candidates(out_dir) if c.get("url")}
     refs: dict[str, PageRef] = {}
-    for row in iter_manifest(out_dir):
+    for row in CrawlFolder(out_dir).manifest_rows():
         if row.get("role") == "article" and row.get("status") == 200 and row.get("warc_file"):
             url = row.get("final_url") or row["url"]
             record = records.get(canonicalize(url)) or records.get(canonicalize(row["url"]))

@@ -1,14 +1,10 @@
-"""Read back what a crawl wrote: manifest rows and the WARC response records they point to."""
+"""Read back the WARC response records a crawl wrote (its manifest rows: ``CrawlFolder.manifest_rows``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
-
-from spiders.folder import CrawlFolder
 
 
 def read_record(out_dir: Path, warc_file: str, offset: int) -> tuple[dict[str, str], bytes, str, int]:
@@ -26,8 +22,3 @@ def read_record(out_dir: Path, warc_file: str, offset: int) -> tuple[dict[str, s
             uri = str(record.rec_headers.get_header("WARC-Target-URI"))
             return headers, body, uri, int(record.http_headers.get_statuscode())
     raise ValueError(f"no WARC record at {warc_file}@{offset}")
-
-
-def iter_manifest(out_dir: Path) -> Iterator[dict[str, Any]]:
-    """Manifest rows in write order; a truncated last line (crash mid-write) is skipped."""
-    return CrawlFolder(Path(out_dir)).manifest_rows()

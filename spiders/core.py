@@ -14,7 +14,6 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders import rest
-from spiders.archive import iter_manifest
 from spiders.candidates import (
     ARCHIVED,
     DUPLICATE,
@@ -27,6 +26,7 @@ from spiders.candidates import (
     wanted,
 )
 from spiders.discovery import clean_url, in_domains
+from spiders.folder import CrawlFolder
 from spiders.job import CrawlJob
 from spiders.politeness import BLOCKED_STAT
 from transforms.urls import canonicalize
@@ -62,7 +62,7 @@ def archived_earlier(out_dir: Path, run_id: str) -> set[str]:
     """Article URLs an earlier, interrupted attempt of this run already archived (canonical keys)."""
     return {
         canonicalize(row["url"])
-        for row in iter_manifest(out_dir)
+        for row in CrawlFolder(out_dir).manifest_rows()
         if row.get("run_id") == run_id and row.get("role") == "article" and row.get("status") is not None
     }
 

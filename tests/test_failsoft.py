@@ -17,7 +17,7 @@ import transforms.extract as extract_module
 import transforms.metadata as metadata_module
 import transforms.page_dates as page_dates_module
 from flows.extract import extract_crawl, read_extracted
-from spiders.archive import iter_manifest
+from spiders.folder import CrawlFolder
 from transforms.extract import extract_article
 from transforms.records import Article, Hints
 
@@ -85,7 +85,7 @@ def crawl(tmp: Path, home: str, **job: Any) -> Path:
 def test_a_year_one_lastmod_with_an_offset_loses_only_that_lastmod(serve: Any, tmp_path: Path) -> None:
     home = serve(YearOneSitemap())
     out_dir = crawl(tmp_path, home)
-    rows = [r for r in iter_manifest(out_dir) if r["role"] == "article"]
+    rows = [r for r in CrawlFolder(out_dir).manifest_rows() if r["role"] == "article"]
     fetched = {r["url"] for r in rows if r["status"] == 200}
     assert fetched == {f"{home}2024/06/{slug}/" for slug in SLUGS}, "every article of the sitemap is fetched"
     records = read_extracted(extract_crawl(out_dir, workers=1, date_floor=date(1990, 1, 1)))

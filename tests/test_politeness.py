@@ -14,8 +14,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from spiders.archive import iter_manifest
 from spiders.candidates import read_candidates
+from spiders.folder import CrawlFolder
 from spiders.politeness import backoff_seconds, retry_after_seconds
 from transforms.records import Article
 from warehouse.db import connect
@@ -82,7 +82,7 @@ def crawl(tmp: Path, home: str, **job: Any) -> tuple[int, list[dict[str, Any]], 
     )
     elapsed = time.monotonic() - started
     stats = json.loads((tmp / "out" / "stats.json").read_text())
-    return proc.returncode, list(iter_manifest(tmp / "out")), stats, elapsed
+    return proc.returncode, list(CrawlFolder(tmp / "out").manifest_rows()), stats, elapsed
 
 
 def test_retry_after_on_429_and_503_pauses_the_host(serve: Any, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 from demo.server import DemoServer
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
-from spiders.archive import iter_manifest
+from spiders.folder import CrawlFolder
 
 ROOT = Path(__file__).resolve().parents[1]
 # the warehouse's content, without run ids and load times
@@ -92,7 +92,7 @@ def archived_articles(data_dir: Path) -> set[str]:
     return {
         row["url"]
         for manifest in data_dir.glob("raw/*/*/manifest.jsonl")
-        for row in iter_manifest(manifest.parent)
+        for row in CrawlFolder(manifest.parent).manifest_rows()
         if row["role"] == "article" and row["status"] == 200
     }
 

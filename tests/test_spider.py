@@ -20,13 +20,14 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
 
-from spiders.archive import iter_manifest, read_record
+from spiders.archive import read_record
 from spiders.discovery import (
     classify_link,
     clean_url,
     is_taxonomy_sitemap,
     parse_sitemap,
 )
+from spiders.folder import CrawlFolder
 from spiders.job import CrawlJob
 from spiders.warc import MANIFEST_KEYS
 from transforms.urls import canonicalize
@@ -179,7 +180,7 @@ def crawl(tmp: Path, **job: Any) -> Crawl:
         text=True,
         timeout=60,
     )
-    rows = [r for r in iter_manifest(out_dir) if r["run_id"] == spec["run_id"]]
+    rows = [r for r in CrawlFolder(out_dir).manifest_rows() if r["run_id"] == spec["run_id"]]
     stats_path = out_dir / "stats.json"
     stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
     return Crawl(proc, out_dir, rows, stats)
@@ -390,11 +391,11 @@ def test_gzipped_sitemap_parses() -> None:
     assert parse_sitemap(b"<html><body>404</body></html>") == ("", [])
 
 
-def test_iter_manifest_skips_a_truncated_last_line(tmp_path: Path) -> None:
+def test_manifest_rows_skip_a_truncated_last_line(tmp_path: Path) -> None:
     rows = [{"url": "a"}, {"url": "b"}]
     text = "".join(json.dumps(r) + "\n" for r in rows) + '{"url": "c", "sta'
     (tmp_path / "manifest.jsonl").write_text(text)
-    assert list(iter_manifest(tmp_path)) == rows
+    assert list(CrawlFolder(tmp_path).manifest_rows()) == rows
 
 
 def test_news_sitemap_entries_are_flagged() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from spiders.archive import iter_manifest
+from spiders.folder import CrawlFolder
 from spiders.scope import address_refusal, allowed_ports, scope_refusal
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def _crawl(tmp: Path, home: str, **job: Any) -> tuple[list[dict[str, Any]], dict
     )
     stats_path = tmp / "out" / "stats.json"
     stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
-    return list(iter_manifest(tmp / "out")), stats, proc.stderr
+    return list(CrawlFolder(tmp / "out").manifest_rows()), stats, proc.stderr
 
 
 def _site(answer: Callable[[str], tuple[int, dict[str, str], bytes]]) -> SimpleNamespace:
