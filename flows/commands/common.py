@@ -1,0 +1,202 @@
+"""What every ``trawl`` command shares: consoles, options, row printing, errors and warehouse readers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from flows import output, settings
+from flows.output import RowsFormat
+
+# tables stay readable when printed to a pipe or a CI log (no terminal width to measure)
+console = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file.", show_default="$TRAWL_DB, else data/trawl.duckdb"),
+]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", help="Sources file.", show_default="$TRAWL_SOURCES, else sources.toml"),
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Archive and staging folder.", show_default="$TRAWL_DATA_DIR, else data"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", show_default="off")]
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Every column of the run table (discovery, fetch outcomes, reasons).", show_default="off"
+    ),
+]
+
+T = TypeVar("T")
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
+def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "table", title: str | None = None) -> None:
+    """Print rows as a table (on this CLI's console), CSV, JSON, JSON Lines or one field per line."""
+    output.print_rows(console, columns, rows, fmt, title)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, default=output.json_default, ensure_ascii=False, indent=1) + "\n")
+
+
+# the run table a terminal shows by default: (header, report column); --wide shows every column
+NARROW = (
+    ("source", "source"),
+    ("status", "status"),
+    ("new", "new_documents"),
+    ("updated", "new_versions"),
+    ("failed", "failed"),
+    ("discarded", "discarded"),
+    ("seconds", "seconds"),
+)
+
+
+def _seconds(report: dict[str, Any]) -> float | None:
+    """Seconds from the run's start to the end of this source's load (as the run report counts them)."""
+    started, finished = report.get("started_at"), report.get("finished_at")
+    if isinstance(started, datetime) and isinstance(finished, datetime):
+        return round((finished - started).total_seconds(), 1)
+    return None
+
+
+def print_reports(reports: list[dict[str, Any]], wide: bool = False) -> None:
+    from flows.report import COLUMNS
+
+    reports = [{**r, "seconds": r.get("seconds", _seconds(r))} for r in reports]
+    if wide:  # the report's columns that a run's return value carries (the artifact adds the rest)
+        pairs = [(c, c) for c in COLUMNS if not reports or c in reports[0]]
+    else:
+        pairs = [(h, c) for h, c in NARROW if not reports or c in reports[0]]
+    rows = [tuple(r[c] for _, c in pairs) for r in reports]
+    print_rows([h for h, _ in pairs], rows, title="Run summary")
+    for r in reports:
+        if r["status"] != "ok":
+            reason = escape((r["error"] or "").splitlines()[0][:300]) if r["error"] else ""  # text, not markup
+            err.print(f"[red]source {r['source']} {r['status']}:[/red] {reason}")
+
+
+def fail(message: str) -> None:
+    """Print the message, one ``error:`` line per line of it (a problem each), and exit 2.
+
+    The text is printed as is, never as rich markup: ``[sources.<key>]`` must not vanish.
+    """
+    for line in message.splitlines() or [""]:
+        if line.strip():
+            err.print(Text.assemble(("error: ", "red"), line), soft_wrap=True, highlight=False)
+    raise typer.Exit(2)
+
+
+def usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
+    """Stop before a run starts when its warehouse file is there but DuckDB cannot open it."""
+    from warehouse.db import WarehouseUnreadable, check_readable
+
+    try:
+        check_readable(settings.resolve_paths(db, data_dir).db)
+    except WarehouseUnreadable as error:
+        fail(str(error))
+
+
+# below this much free space a run cannot record its state (Prefect's database), its archive
+# or its load, and used to end only as "UnfinishedRun: Run is in PENDING state"
+MIN_FREE_MIB = 64
+
+
+def free_space(db: Path | None, data_dir: Path | None) -> None:
+    """Stop before a run starts when the disk of its data, warehouse or Prefect home is full."""
+    import shutil
+
+    from prefect.settings import get_current_settings
+
+    paths = settings.resolve_paths(db, data_dir)
+    folders = {"data folder": paths.data_dir, "warehouse folder": paths.db.parent}
+    folders["Prefect home (PREFECT_HOME)"] = Path(get_current_settings().home)
+    problems = []
+    for label, folder in folders.items():
+        existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("/"))
+        free = shutil.disk_usage(existing).free // 2**20
+        if free < MIN_FREE_MIB:
+            problems.append(f"{label} {folder}: {free} MiB free on its disk; a run needs {MIN_FREE_MIB} MiB")
+    if problems:
+        fail("\n".join(problems))
+
+
+LiveOption = Annotated[
+    bool,
+    typer.Option(
+        "--live",
+        help="Read the warehouse itself, waiting while a load writes it, not its snapshot.",
+        show_default="off",
+    ),
+]
+WaitOption = Annotated[float, typer.Option("--wait", help="Seconds to wait for a load to release the warehouse.")]
+
+
+RowsFormatOption = Annotated[
+    RowsFormat,
+    typer.Option(
+        "--format",
+        help="How to print the rows: a table; csv; json (one array); jsonl (one object per line); "
+        "line (one field per line, for wide rows).",
+    ),
+]
+SinceOption = Annotated[
+    datetime | None,
+    typer.Option("--since", formats=DATE_FORMATS, help="From this date (UTC), inclusive.", show_default="no limit"),
+]
+UntilOption = Annotated[
+    datetime | None,
+    typer.Option("--until", formats=DATE_FORMATS, help="Up to this date (UTC), inclusive.", show_default="no limit"),
+]
+
+
+def read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
+    """A read-only connection: the published snapshot, or the warehouse itself (see warehouse/snapshot.py)."""
+    from warehouse.db import WarehouseUnreadable
+    from warehouse.snapshot import WarehouseBusy, is_current, open_reader
+
+    if not db.exists():
+        fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
+    try:
+        con, path = open_reader(db, live=live, wait=wait)
+    except (WarehouseBusy, WarehouseUnreadable) as error:
+        fail(str(error))
+    if path != db and not is_current(db):
+        err.print(f"[yellow]a load is writing {escape(str(db))}: reading its last published snapshot[/yellow]")
+    return con
+
+
+def locked_read(db: Path | None, read: Callable[[Any], T]) -> T:
+    """``read`` on the sandboxed read-only connection of the warehouse (its snapshot), closed after."""
+    from warehouse.sandbox import lock_down
+
+    con = read_only(settings.resolve_paths(db).db)
+    try:
+        return read(lock_down(con))
+    finally:
+        con.close()
+
+
+def utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
+    """A CLI date as an aware UTC datetime; an --until date covers its whole day."""
+    if value is None:
+        return None
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if end_of_day and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        value += timedelta(days=1)
+    return value
