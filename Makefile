@@ -31,7 +31,7 @@ browser: ## Debian's chromium for the UI test (installed when missing; needs roo
 test: setup browser ## lint, type-check and run the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy transforms warehouse
+	$(VENV)/bin/mypy transforms warehouse flows spiders
 	$(VENV)/bin/pytest
 
 lint: setup
@@ -43,7 +43,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 typecheck: setup
-	$(VENV)/bin/mypy transforms warehouse
+	$(VENV)/bin/mypy transforms warehouse flows spiders
 
 clean:
 	rm -rf $(VENV) .uv .pytest_cache .mypy_cache .ruff_cache
