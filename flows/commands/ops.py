@@ -89,7 +89,7 @@ def doctor(
     import httpx
 
     from flows.doctor import diagnose, diagnosis_json, report_lines, sources_entry
-    from flows.sources import DEFAULT_USER_AGENT
+    from spiders.job import DEFAULT_USER_AGENT
 
     headers = {"User-Agent": DEFAULT_USER_AGENT}
     with httpx.Client(headers=headers, timeout=timeout, follow_redirects=True) as client:
