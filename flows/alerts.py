@@ -12,12 +12,12 @@ delivered is logged and never fails the run.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import httpx
 
+from flows import settings
 from flows.report import BLOCKING_STATUSES
 
 DEFAULT_SECRET_BLOCK = "trawl-alert-webhook"
@@ -77,7 +77,7 @@ def payload(run_id: str, problems: list[Problem], flow_run_url: str | None = Non
         "flow_run_url": flow_run_url,
         "problems": [asdict(p) for p in problems],
     }
-    chat_id = os.environ.get("TRAWL_ALERT_CHAT_ID")
+    chat_id = settings.alert_chat_id()
     if chat_id:
         body["chat_id"] = chat_id
     return body
@@ -85,10 +85,10 @@ def payload(run_id: str, problems: list[Problem], flow_run_url: str | None = Non
 
 def webhook_url() -> str | None:
     """The configured webhook: the environment first, then the Prefect Secret block."""
-    url = os.environ.get("TRAWL_ALERT_WEBHOOK_URL")
+    url = settings.alert_webhook_url()
     if url:
         return url
-    name = os.environ.get("TRAWL_ALERT_SECRET_BLOCK", DEFAULT_SECRET_BLOCK)
+    name = settings.alert_secret_block(DEFAULT_SECRET_BLOCK)
     try:
         from prefect.blocks.system import Secret
 

@@ -1,13 +1,39 @@
-"""The ``trawl`` command line (typer): run, demo, sql, search, export, serve, sources, migrate, doctor, history,
-status, runs, ui, reextract, demo-server. The commands live in ``flows/cli_ops.py`` (running) and
-``flows/cli_read.py`` (reading); ``flows/cli_base.py`` holds the app, the shared options and the printing."""
+"""The ``trawl`` command line (typer): run, demo, sql, search, export, serve, sources, migrate, doctor, history.
+
+The commands live in flows/commands/ by topic; this module builds the app in the order ``--help`` lists them.
+"""
 
 from __future__ import annotations
 
-from flows import cli_ops, cli_read
-from flows.cli_base import app, print_reports
+import typer
 
-__all__ = ["app", "cli_ops", "cli_read", "print_reports"]
+from flows.commands import ops, query, run
+from flows.commands.common import print_reports
+
+__all__ = ["app", "print_reports"]
+
+# plain help (no rich markup): every default shows as written, "[default: ...]" included
+app = typer.Typer(
+    help="trawl: scheduled scrape-and-ingest of news sites into a DuckDB warehouse.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.command()(run.run)
+app.command()(run.demo)
+app.command()(query.sql)
+app.command()(query.search)
+app.command()(query.export)
+app.command()(run.serve)
+app.command("sources")(ops.sources_cmd)
+app.command()(ops.migrate)
+app.command()(run.ui)
+app.command()(run.reextract)
+app.command()(ops.doctor)
+app.command()(query.history)
+app.command()(ops.status)
+app.command("runs")(ops.runs_cmd)
+app.command("demo-server")(run.demo_server)
+
 
 if __name__ == "__main__":
     app()

@@ -4,31 +4,23 @@ Reports robots.txt (whether the home page may be fetched, its Crawl-delay and si
 WordPress REST API, sitemaps, feeds, extracts a few sample articles, and prints a sources
 entry ready for ``sources.toml``. Uses httpx, one request at a time, with trawl's User-Agent.
 
-Under the crawl's caps (``Fetcher``): every request, redirects included (followed one hop at a
-time, at most ``MAX_REDIRECTS``), passes the crawl's scope and address checks
-(``spiders.scope``); a body is read in chunks and dropped once it passes ``MAX_BYTES``
-*decoded* (so a gzip bomb stops at the cap, not at its inflated size) or takes longer than
-``PAGE_DEADLINE_S`` (a server that drips a byte a second never trips a read timeout).
-Loopback and private addresses are allowed only when the site itself is on one (then the
-proposed entry opts in with ``allow_private_addresses``).
+The requests go through ``flows.fetcher.Fetcher``, under the crawl's caps (scope, addresses,
+size, time, redirects).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
-import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from lxml import etree
-from lxml import html as lxml_html
+import trafilatura
 from protego import Protego
 
+from flows.fetcher import Fetcher, on_private_address
 from spiders import rest
 from spiders.defaults import DEFAULT_USER_AGENT
 from spiders.discovery import (
@@ -38,17 +30,15 @@ from spiders.discovery import (
     parse_datetime,
     parse_feed,
     parse_sitemap,
+    robots_sitemaps,
 )
-from spiders.scope import Address, address_refusal, allowed_ports, scope_refusal
 from spiders.site import API_PROBE, FEED_PROBE, SITEMAP_PROBES
 from transforms.extract import extract_article
+from transforms.metadata import find_metadata
 from transforms.records import Article, Hints
 
 SAMPLES = 3
 MAX_SITEMAPS = 5
-MAX_BYTES = 64 * 1024 * 1024  # the crawl's DOWNLOAD_MAXSIZE
-MAX_REDIRECTS = 10  # the crawl's REDIRECT_MAX_TIMES
-PAGE_DEADLINE_S = 120.0
 
 
 @dataclass
@@ -78,86 +68,6 @@ class Diagnosis:
     home_error: str | None = None  # why the home page gave no answer (connection refused, timeout...)
 
 
-def _addresses(host: str) -> list[Address]:
-    try:
-        return [ipaddress.ip_address(host.strip("[]"))]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError:
-        return []
-    return [ipaddress.ip_address(str(i[4][0]).split("%", 1)[0]) for i in infos]
-
-
-def on_private_address(url: str) -> bool:
-    """True when the site's host resolves to loopback/private addresses only (a demo, an intranet)."""
-    found = _addresses((urlsplit(url).hostname or "").lower())
-    return bool(found) and all(
-        address_refusal(a, False) is not None and address_refusal(a, True) is None for a in found
-    )
-
-
-class Fetcher:
-    """GET under the crawl's caps: scope and address checks on every hop, bounded size, time and redirects."""
-
-    def __init__(self, client: httpx.Client, d: Diagnosis) -> None:
-        host = (urlsplit(d.url).hostname or "").lower()
-        self.client, self.d = client, d
-        self.domains = (host.removeprefix("www."),)
-        self.ports = allowed_ports(d.url)
-
-    def _refusal(self, url: str) -> str | None:
-        out = scope_refusal(url, self.domains, self.ports)
-        if out is not None:
-            return str(out)
-        host = (urlsplit(url).hostname or "").lower()
-        why = [f"{a} is {r}" for a in _addresses(host) if (r := address_refusal(a, self.d.private))]
-        return f"address refused: {'; '.join(why)}: {url}" if why else None
-
-    def _note(self, text: str) -> None:
-        if text not in self.d.notes:
-            self.d.notes.append(text)
-
-    def failed(self, url: str, error: httpx.HTTPError) -> None:
-        """Keep why a request got no answer: the home page's reason is the report's first line."""
-        reason = f"{type(error).__name__}: {error}".rstrip(": ")
-        if url == self.d.url and self.d.home_error is None:
-            self.d.home_error = reason
-        self._note(f"no answer from {url}: {reason}")
-
-    def get(self, url: str) -> httpx.Response | None:
-        for _ in range(MAX_REDIRECTS + 1):
-            refusal = self._refusal(url)
-            if refusal is not None:
-                self._note(f"refused {refusal}")
-                return None
-            resp = self._read(url)
-            if resp is None or not resp.is_redirect or "location" not in resp.headers:
-                return resp
-            url = urljoin(str(resp.url), resp.headers["location"])
-        self._note(f"more than {MAX_REDIRECTS} redirects: {url}")
-        return None
-
-    def _read(self, url: str) -> httpx.Response | None:
-        deadline = time.monotonic() + PAGE_DEADLINE_S
-        with self.client.stream("GET", url, follow_redirects=False) as resp:
-            body, size = [], 0
-            for chunk in resp.iter_bytes():  # decoded: the cap counts inflated bytes
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    self._note(f"body over {MAX_BYTES} bytes (decoded), dropped: {url}")
-                    return None
-                if time.monotonic() > deadline:
-                    self._note(f"body took over {PAGE_DEADLINE_S:g} s, dropped: {url}")
-                    return None
-                body.append(chunk)
-        headers = [
-            (k, v) for k, v in resp.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")
-        ]
-        return httpx.Response(resp.status_code, headers=headers, content=b"".join(body), request=resp.request)
-
-
 def source_key(url: str) -> str:
     """A sources-file key from a site's host: msk.kprf.ru -> msk_kprf_ru."""
     parts = urlsplit(url)
@@ -183,19 +93,7 @@ def _robots(client: Fetcher, d: Diagnosis) -> None:
     d.home_allowed = parser.can_fetch(d.url, DEFAULT_USER_AGENT)
     delay = parser.crawl_delay(DEFAULT_USER_AGENT)
     d.crawl_delay = float(delay) if delay else None
-    d.robots_sitemaps = list(parser.sitemaps)
-
-
-def _name_and_language(html: str) -> tuple[str | None, str | None]:
-    """The site's name (``og:site_name``, else the page title) and the home page's language (``<html lang>``)."""
-    try:
-        tree = lxml_html.fromstring(html)
-    except (ValueError, etree.ParserError):
-        return None, None
-    names = tree.xpath('//meta[@property="og:site_name"]/@content') or tree.xpath("//title/text()")
-    name = str(names[0]).strip() or None if names else None
-    lang = str(tree.get("lang") or "").split("-")[0].lower()
-    return name, lang if 2 <= len(lang) <= 3 and lang.isalpha() else None
+    d.robots_sitemaps = robots_sitemaps(resp.content, str(resp.url))
 
 
 def _home(client: Fetcher, d: Diagnosis) -> str:
@@ -204,7 +102,10 @@ def _home(client: Fetcher, d: Diagnosis) -> str:
     if resp is None or resp.status_code != 200:
         return ""
     html = resp.text
-    d.name, d.language = _name_and_language(html)
+    tree = trafilatura.load_html(html)  # as the extractor parses a page (transforms.extract)
+    found = find_metadata(tree, str(resp.url)) if tree is not None else None
+    d.name = (found.site_name or found.title or None) if found else None
+    d.language = found.page_language if found else None
     d.rest_root = rest.root_from_html(html, str(resp.url)) or rest.root_from_link_header(
         resp.headers.get_list("link"), str(resp.url)
     )
@@ -328,3 +229,90 @@ def diagnose(url: str, client: httpx.Client) -> Diagnosis:
     _feeds(fetcher, d)
     _samples(fetcher, d)
     return d
+
+
+def _toml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def sources_entry(d: Diagnosis, key: str | None = None) -> str:
+    """A ``[sources.<key>]`` table for this site, with what the doctor found as comments."""
+    key = key or source_key(d.url)
+    lines = [
+        f"# trawl doctor {d.url}: REST API {'yes' if d.rest_root else 'no'}, "
+        f"{len(d.sitemaps)} sitemap(s) with {d.sitemap_urls} URLs, {len(d.feeds)} feed(s)",
+        f"[sources.{key}]",
+        f"url = {_toml(d.url)}",
+    ]
+    if d.name:
+        lines.append(f"name = {_toml(d.name)}")
+    if d.language:
+        lines.append(f"language = {_toml(d.language)}")
+    crawl = []
+    if d.crawl_delay and d.crawl_delay > 1.0:
+        crawl.append(f"download_delay = {d.crawl_delay:g}")  # robots.txt Crawl-delay
+    if d.private:
+        crawl.append("allow_private_addresses = true")
+    if crawl:
+        why = ["robots.txt Crawl-delay"] if d.crawl_delay and d.crawl_delay > 1.0 else []
+        why += ["the site is on a loopback/private address"] if d.private else []
+        lines.append(f"crawl = {{ {', '.join(crawl)} }}  # {'; '.join(why)}")
+    return "\n".join(lines) + "\n"
+
+
+def report_lines(d: Diagnosis) -> list[str]:
+    """The findings, one line each, for the terminal."""
+    if d.home_status is None:
+        out = [f"home page: no answer: {d.home_error or 'refused (see the notes)'}"]
+    else:
+        out = [f"home page: HTTP {d.home_status}" + (f" — {d.name}" if d.name else "")]
+    robots = f"robots.txt: HTTP {d.robots_status}" if d.robots_status is not None else "robots.txt: no answer"
+    if d.robots_status == 200:
+        robots += f"; home page {'allowed' if d.home_allowed else 'DISALLOWED'}"
+        robots += f"; Crawl-delay {d.crawl_delay:g} s" if d.crawl_delay else "; no Crawl-delay"
+        robots += f"; {len(d.robots_sitemaps)} sitemap(s) listed"
+    out.append(robots)
+    out.append(
+        f"REST API: {d.rest_root} ({d.rest_total} posts)" if d.rest_root else "REST API: none (sitemaps and feeds)"
+    )
+    out.append(
+        f"sitemaps: {', '.join(d.sitemaps[:3])}{' ...' if len(d.sitemaps) > 3 else ''} — {d.sitemap_urls} URLs"
+        + (f", newest lastmod {d.newest_lastmod}" if d.newest_lastmod else "")
+        if d.sitemaps
+        else "sitemaps: none found"
+    )
+    out.append(f"feeds: {', '.join(d.feeds)} — {d.feed_items} items" if d.feeds else "feeds: none found")
+    out += [f"note: {n}" for n in d.notes]
+    for url, result in d.samples:
+        if isinstance(result, Article):
+            prov = result.provenance
+            out.append(
+                f"sample: {result.title!r} — published {result.published_at} ({prov.get('published_at', '-')}), "
+                f"modified {result.modified_at} ({prov.get('modified_at', '-')}), authors {', '.join(result.authors) or '-'}, "
+                f"{result.language or '?'}, {len(result.text.split())} words — {url}"
+            )
+        else:
+            out.append(f"sample: {url}: {result}")
+    return out
+
+
+def diagnosis_json(d: Diagnosis, entry: str) -> dict[str, Any]:
+    """The findings as JSON-ready data: every field, each sample article's main fields, the entry."""
+    data = {k: v for k, v in asdict(d).items() if k != "samples"}
+    data["samples"] = [
+        {
+            "url": url,
+            "title": r.title,
+            "published_at": r.published_at,
+            "modified_at": r.modified_at,
+            "authors": list(r.authors),
+            "language": r.language,
+            "words": len(r.text.split()),
+            "provenance": r.provenance,
+        }
+        if isinstance(r, Article)
+        else {"url": url, "error": r}
+        for url, r in d.samples
+    ]
+    data["sources_entry"] = entry
+    return data

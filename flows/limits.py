@@ -19,7 +19,6 @@ holders (pid, host, what they do).
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger, get_run_logger
 
+from flows import settings
 from warehouse.lock import hold_one, writer_lock
 
 DEFAULT_PARALLEL_CRAWLS = 4
@@ -37,7 +37,7 @@ logger = get_logger("trawl.limits")
 
 def parallel_crawls() -> int:
     """The configured bound on simultaneous crawls."""
-    return max(1, int(os.environ.get("TRAWL_MAX_PARALLEL_CRAWLS", DEFAULT_PARALLEL_CRAWLS)))
+    return settings.max_parallel_crawls(DEFAULT_PARALLEL_CRAWLS)
 
 
 def lock_dir(data_dir: str | Path) -> Path:

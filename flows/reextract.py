@@ -4,8 +4,9 @@ No network: every source's archived article pages (the newest 200 answer of each
 its crawls under ``data/raw/<source>/``) are extracted again, cleaned, hashed and loaded. The run
 reports which documents changed and which fields (artifacts, tables ``document_changes`` and
 ``rebuilds``). Run it after bumping ``EXTRACTOR_VERSION`` / ``CLEANER_VERSION`` or upgrading
-trafilatura. Sources come from the sources file when one is given, else from the configurations
-the warehouse stored at their last crawl.
+trafilatura. Sources come from the sources file, read by the same loader as the nightly run's
+(``--sources``, else $TRAWL_SOURCES, else sources.toml): every source of it crawled before, or the
+one named (a crawled source removed from the file is an error naming it).
 """
 
 from __future__ import annotations
@@ -55,14 +56,32 @@ def archived_pages(source_dir: Path, date_floor: date | None = None) -> list[Pag
     return [newest[url] for url in sorted(newest)]
 
 
-def stored_sources(db: Path) -> list[Source]:
-    """The sources as configured at their last crawl, from the warehouse."""
+def crawled_keys(db: Path) -> set[str]:
+    """The keys of the sources crawled into the warehouse (its ``sources`` table records each one)."""
     con = connect(db)
     try:
         rows = con.execute(query("source_configs")).fetchall()
     finally:
         con.close()
-    return [Source.model_validate_json(config) for _, config in rows]
+    return {key for key, _ in rows}
+
+
+def configured_sources(sources_file: Path, db: Path, source: str | None) -> list[Source]:
+    """The sources to rebuild, as the sources file defines them today: the one named, else every crawled one.
+
+    A source crawled once but since removed from the file is an error naming it: its archive stays,
+    but there is no configuration left to rebuild it with.
+    """
+    configured = load_sources(sources_file)
+    crawled = crawled_keys(db)
+    if source is not None:
+        if source in crawled and source not in {s.key for s in configured}:
+            raise SourcesError(
+                f"{sources_file}: source '{source}' was crawled into {db} but is no longer in the sources file;"
+                " add its entry back to re-extract its archive"
+            )
+        return select(configured, [source], sources_file)
+    return [s for s in configured if s.key in crawled]
 
 
 @task(task_run_name="reextract-{source.key}")
@@ -163,12 +182,10 @@ def reextract(
     """Rebuild documents from the archive with the current extractor and cleaner; report what changed."""
     logger = get_run_logger()
     paths = settings.resolve_paths(db, data_dir)
-    if sources_file:
-        sources = select(load_sources(sources_file), [source] if source else None, sources_file)
-    else:
-        sources = select(stored_sources(paths.db), [source] if source else None, paths.db)
+    path = Path(sources_file) if sources_file else settings.default_sources_file()
+    sources = configured_sources(path, paths.db, source)
     if not sources:
-        raise SourcesError(f"{paths.db}: no source crawled yet, nothing to re-extract")
+        raise SourcesError(f"{paths.db}: no source of {path} crawled yet, nothing to re-extract")
     run_id = settings.new_run_id()
     started = datetime.now(UTC)
     progress.forget_artifacts()  # this run's progress artifacts are new ones

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from cronsim import CronSim
 
-from flows.settings import PROJECT_ROOT
+from flows import settings
 from flows.ui import HOST, PREFECT, UiError, managed_process, offline_env, port_is_free, wait_healthy
 
 # what a stop may take: children asked to end, then killed
@@ -47,7 +47,7 @@ def _answers(api_url: str) -> bool:
 @contextmanager
 def prefect_api(port: int, home: Path | None = None) -> Iterator[tuple[str, str]]:
     """(API URL, where it came from): the configured one, a local server on ``port``, or one started here."""
-    configured = os.environ.get("PREFECT_API_URL")
+    configured = settings.prefect_api_url()
     if configured:
         yield configured, "PREFECT_API_URL"
         return
@@ -57,7 +57,7 @@ def prefect_api(port: int, home: Path | None = None) -> Iterator[tuple[str, str]
         return
     if not port_is_free(port):
         raise UiError(f"port {port} on {HOST} is busy and is not a Prefect server: pass --port")
-    home = (home or Path(os.environ.get("PREFECT_HOME") or PROJECT_ROOT / ".prefect")).resolve()
+    home = (home or settings.prefect_home()).resolve()
     env = offline_env(port, home)
     log = home / "logs" / "serve-server.log"
     args = [PREFECT, "server", "start", "--host", HOST, "--port", str(port)]

@@ -37,8 +37,43 @@ class Paths:
         return self.raw / source / run_id
 
 
+def variables() -> dict[str, str]:
+    """The environment, for ``${NAME}`` values in the sources file (see flows/sources.py)."""
+    return dict(os.environ)
+
+
 def default_sources_file() -> Path:
     return Path(os.environ.get("TRAWL_SOURCES", "sources.toml"))
+
+
+def max_parallel_crawls(default: int) -> int:
+    """$TRAWL_MAX_PARALLEL_CRAWLS, else ``default``; at least 1."""
+    return max(1, int(os.environ.get("TRAWL_MAX_PARALLEL_CRAWLS", default)))
+
+
+def alert_chat_id() -> str | None:
+    """$TRAWL_ALERT_CHAT_ID: the chat the alert webhook posts to, when it needs one."""
+    return os.environ.get("TRAWL_ALERT_CHAT_ID") or None
+
+
+def alert_webhook_url() -> str | None:
+    """$TRAWL_ALERT_WEBHOOK_URL: the alert webhook, when set in the environment."""
+    return os.environ.get("TRAWL_ALERT_WEBHOOK_URL") or None
+
+
+def alert_secret_block(default: str) -> str:
+    """$TRAWL_ALERT_SECRET_BLOCK: the Prefect Secret block holding the webhook URL, else ``default``."""
+    return os.environ.get("TRAWL_ALERT_SECRET_BLOCK", default)
+
+
+def prefect_api_url() -> str | None:
+    """$PREFECT_API_URL: the Prefect API to use, when one is configured."""
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def prefect_home() -> Path:
+    """$PREFECT_HOME, else .prefect in the checkout."""
+    return Path(os.environ.get("PREFECT_HOME") or PROJECT_ROOT / ".prefect")
 
 
 def resolve_paths(db: str | Path | None = None, data_dir: str | Path | None = None) -> Paths:

@@ -6,7 +6,7 @@ Minimal entry::
     url = "https://msk.kprf.ru/"
 
 String values may name environment variables as ``${NAME}`` (the bundled demo sites use
-it for their loopback ports). Errors name the file, the source and the field, and every
+it for their loopback ports), read through flows/settings.py or passed to ``load_sources``. Errors name the file, the source and the field, and every
 problem of a file is reported at once (``SourcesError.problems``), not only the first.
 
 Values are taken as written: ``max_pages = true`` or ``polite = "off"`` are type errors,
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +44,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from flows import settings
 from spiders import defaults
 from spiders.defaults import DEFAULT_USER_AGENT
 from transforms.dates import FLOOR
@@ -206,22 +207,22 @@ class Source(Strict):
         return self.name or self.key
 
 
-def _expand(value: Any, field: tuple[str, ...], unset: list[tuple[str, str]]) -> Any:
-    """``${NAME}`` replaced by the environment variable; each unset one is noted as (field, NAME)."""
+def _expand(value: Any, field: tuple[str, ...], variables: Mapping[str, str], unset: list[tuple[str, str]]) -> Any:
+    """``${NAME}`` replaced by the variable's value; each unset one is noted as (field, NAME)."""
     if isinstance(value, str):
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
-            if name not in os.environ:
+            if name not in variables:
                 unset.append((".".join(field), name))
                 return match.group(0)
-            return os.environ[name]
+            return variables[name]
 
         return _ENV.sub(replace, value)
     if isinstance(value, list):
-        return [_expand(v, field, unset) for v in value]
+        return [_expand(v, field, variables, unset) for v in value]
     if isinstance(value, dict):
-        return {k: _expand(v, (*field, k), unset) for k, v in value.items()}
+        return {k: _expand(v, (*field, k), variables, unset) for k, v in value.items()}
     return value
 
 
@@ -299,13 +300,13 @@ def _describe(error: ErrorDetails) -> str:
     return message
 
 
-def _validate(path: Path, key: str, table: Any) -> tuple[Source | None, list[str]]:
+def _validate(path: Path, key: str, table: Any, variables: Mapping[str, str]) -> tuple[Source | None, list[str]]:
     """One source table as a Source, or every problem it has."""
     where = f"{path}: source '{key}'"
     if not isinstance(table, dict):
         return None, [f"{where}: expected a table [sources.{key}], got a {type(table).__name__} ({_show(table)})"]
     unset: list[tuple[str, str]] = []
-    entry = _expand(table, (), unset)
+    entry = _expand(table, (), variables, unset)
     problems = [f"{where}, field '{field}': environment variable ${{{name}}} is not set" for field, name in unset]
     if "key" in entry:  # the key is the table's name; a field would silently disagree with it
         problems.append(f"{where}, field 'key': not a field: the key is the table name [sources.{key}]")
@@ -321,9 +322,13 @@ def _validate(path: Path, key: str, table: Any) -> tuple[Source | None, list[str
     return (None if problems else source), problems
 
 
-def load_sources(path: Path | str) -> list[Source]:
-    """Read and validate a sources file; raise SourcesError listing every problem (file, source, field)."""
+def load_sources(path: Path | str, variables: Mapping[str, str] | None = None) -> list[Source]:
+    """Read and validate a sources file; raise SourcesError listing every problem (file, source, field).
+
+    ``${NAME}`` values are taken from ``variables``, by default the environment as flows/settings.py reads it.
+    """
     path = Path(path)
+    variables = settings.variables() if variables is None else variables
     text = _read_text(path)
     duplicates = _duplicate_keys(text)
     if duplicates:
@@ -342,7 +347,7 @@ def load_sources(path: Path | str) -> list[Source]:
         raise SourcesError([*problems, f"{path}: no [sources.<key>] table"])
     sources = []
     for key, table in tables.items():
-        source, found = _validate(path, key, table)
+        source, found = _validate(path, key, table, variables)
         problems += found
         if source is not None:
             sources.append(source)

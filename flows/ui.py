@@ -147,11 +147,14 @@ def local_stack(
         wait_healthy(env["PREFECT_API_URL"], lambda: server.poll() is None, home / "logs" / "server.log")
         running = Stack(env["PREFECT_UI_URL"], env["PREFECT_API_URL"], env, home)
         if demo:
-            from demo.server import DemoServer
-            from flows.demo import DEMO_PORTS, DEMO_SOURCES, url_variable
+            from flows.demo import DEMO_PORTS, DEMO_SOURCES, DemoUnavailable, demo_server_class, url_variable
 
+            try:
+                server_class = demo_server_class()
+            except DemoUnavailable as error:
+                raise UiError(f"{error} (or pass --no-demo)") from error
             ports = DEMO_PORTS if demo_ports is None else demo_ports
-            running.demo = stack.enter_context(DemoServer(ports=ports))
+            running.demo = stack.enter_context(server_class(ports=ports))
             running.demo_urls = dict(running.demo.urls)
             env["TRAWL_SOURCES"] = str(DEMO_SOURCES)
             env.update({url_variable(key): url for key, url in running.demo_urls.items()})

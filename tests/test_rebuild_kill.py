@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 import warehouse.load
-from flows.demo import DEMO_SOURCES, demo_sites
+from flows.demo import DEMO_SOURCES, demo_sites, write_sources
 from flows.nightly import nightly
 from transforms.boilerplate import Boilerplate
 from warehouse.faultpoint import PAUSE_AT, PAUSE_MARKER
@@ -48,10 +48,10 @@ def state(db: Path) -> tuple[list[tuple[Any, ...]], int, int]:
     return pages, int(changes), int(rebuilds)
 
 
-def reextract(db: Path, home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def reextract(db: Path, sources: Path, home: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     base = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # its own temporary API
     return subprocess.Popen(
-        [TRAWL, "reextract", "--db", str(db), "--data-dir", str(db.parent / "data")],
+        [TRAWL, "reextract", "--sources", str(sources), "--db", str(db), "--data-dir", str(db.parent / "data")],
         env=base | {"PREFECT_HOME": str(home)} | env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -69,11 +69,12 @@ def test_a_rebuild_killed_after_its_load_leaves_no_change_without_its_record(
             old.setattr(warehouse.load, "learn", old_cleaner)
             nightly(sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(tmp_path / "data"))
         kprf_posts = len(server.sites["kprf_demo"].articles)
+        sources = write_sources(server.urls, tmp_path)  # the same sources, URLs written in
     before = state(db)
     assert before[1:] == (0, 0)
 
     marker = tmp_path / "paused"
-    killed = reextract(db, tmp_path / "home", {PAUSE_AT: "rebuild:after-load", PAUSE_MARKER: str(marker)})
+    killed = reextract(db, sources, tmp_path / "home", {PAUSE_AT: "rebuild:after-load", PAUSE_MARKER: str(marker)})
     deadline = time.monotonic() + 300
     while not marker.exists() and killed.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -84,7 +85,7 @@ def test_a_rebuild_killed_after_its_load_leaves_no_change_without_its_record(
     # the rebuild's load is undone with it: the pages still point at their old documents, no record half-written
     assert state(db) == before
 
-    done = reextract(db, tmp_path / "home", {})
+    done = reextract(db, sources, tmp_path / "home", {})
     output = done.communicate(timeout=600)[0].decode(errors="replace")
     assert done.returncode == 0, output[-3000:]
     pages, changes, rebuilds = state(db)

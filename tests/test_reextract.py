@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 import warehouse.load
-from flows.demo import DEMO_SOURCES, demo_sites
+from flows.demo import DEMO_SOURCES, demo_sites, write_sources
 from flows.nightly import nightly
 from flows.reextract import reextract
 from transforms.boilerplate import CLEANER_VERSION, Boilerplate
@@ -41,8 +41,11 @@ def test_reextract_rebuilds_changed_documents_from_the_archive_only(
         polluted = rows(db, "select count(*) from articles where source = 'kprf_demo' and contains(text, ?)", [cta])
         assert polluted == [(len(kprf.articles),)]  # the Telegram call-to-action is in every KPRF post
         requests_before = server.requests.count()
+        sources_file = write_sources(server.urls, tmp_path)  # the same sources, URLs written in
 
-        state = reextract(db=str(db), data_dir=str(data_dir), return_state=True)  # the current cleaner
+        state = reextract(
+            sources_file=str(DEMO_SOURCES), db=str(db), data_dir=str(data_dir), return_state=True
+        )  # the current cleaner
 
         assert server.requests.count() == requests_before  # not one request to the sites
     assert state.is_completed(), state.message
@@ -67,7 +70,32 @@ def test_reextract_rebuilds_changed_documents_from_the_archive_only(
         ("movimento_demo", CLEANER_VERSION, 0),
     ]
     # a second rebuild with the same code changes nothing
-    again = reextract(db=str(db), data_dir=str(data_dir), source="kprf_demo")
+    again = reextract(sources_file=str(sources_file), db=str(db), data_dir=str(data_dir), source="kprf_demo")
     assert again == [
         {"source": "kprf_demo", "pages": len(kprf.articles) + 2, "changed": 0, "new_pages": 0, "fields": {}}
     ]
+
+
+def test_reextract_takes_its_sources_from_the_sources_file(tmp_path: Path) -> None:
+    """Crawled sources still in the file are rebuilt; a crawled one removed from the file is named in the error."""
+    from flows.reextract import configured_sources
+    from flows.sources import SourcesError
+    from warehouse.db import connect, migrate
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    migrate(con)
+    for key in ("kept", "gone"):
+        con.execute("insert into sources values (?, ?, ?, null, '{}', now())", [key, key, f"https://{key}.example/"])
+    con.close()
+    sources_file = tmp_path / "sources.toml"
+    sources_file.write_text(
+        '[sources.kept]\nurl = "https://kept.example/"\n\n[sources.never]\nurl = "https://never.example/"\n'
+    )
+
+    assert [s.key for s in configured_sources(sources_file, db, None)] == ["kept"]  # never crawled: no archive
+    assert [s.key for s in configured_sources(sources_file, db, "kept")] == ["kept"]
+    with pytest.raises(SourcesError, match=r"source 'gone' was crawled into .* but is no longer in the sources file"):
+        configured_sources(sources_file, db, "gone")
+    with pytest.raises(SourcesError, match=r"no source named unknown"):
+        configured_sources(sources_file, db, "unknown")

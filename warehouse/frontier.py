@@ -37,8 +37,6 @@ class FrontierCounts:
     not_due: int
 
 
-
-
 def parse_time(value: Any) -> datetime | None:
     """An aware UTC datetime (naive means UTC), or None; a lastmod UTC cannot hold (year 1 with
     an offset) is clamped by the one date parser, never an OverflowError that fails the load."""

@@ -1,4 +1,4 @@
-"""The ``trawl`` command line's shared parts: the typer app, common options, how results print."""
+"""What every ``trawl`` command shares: consoles, options, row printing, errors and warehouse readers."""
 
 from __future__ import annotations
 
@@ -17,12 +17,6 @@ from rich.text import Text
 from flows import output, settings
 from flows.output import RowsFormat
 
-# plain help (no rich markup): every default shows as written, "[default: ...]" included
-app = typer.Typer(
-    help="trawl: scheduled scrape-and-ingest of news sites into a DuckDB warehouse.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
 # tables stay readable when printed to a pipe or a CI log (no terminal width to measure)
 console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
@@ -50,13 +44,6 @@ WideOption = Annotated[
 T = TypeVar("T")
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
-
-EXAMPLE_QUERIES = (
-    "select source, language, count(*) as articles from articles group by all order by all",
-    "select source, title, published_at from articles order by published_at desc limit 5",
-    "select title, len(urls) as copies, urls from articles where len(sources) > 1",
-    "select source, title, url, provenance->>'kind' as kind_signal, word_count from pages order by source, url",
-)
 
 
 def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "table", title: str | None = None) -> None:
@@ -104,7 +91,7 @@ def print_reports(reports: list[dict[str, Any]], wide: bool = False) -> None:
             err.print(f"[red]source {r['source']} {r['status']}:[/red] {reason}")
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
     """Print the message, one ``error:`` line per line of it (a problem each), and exit 2.
 
     The text is printed as is, never as rich markup: ``[sources.<key>]`` must not vanish.
@@ -115,14 +102,14 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
+def usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
     """Stop before a run starts when its warehouse file is there but DuckDB cannot open it."""
     from warehouse.db import WarehouseUnreadable, check_readable
 
     try:
         check_readable(settings.resolve_paths(db, data_dir).db)
     except WarehouseUnreadable as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 # below this much free space a run cannot record its state (Prefect's database), its archive
@@ -130,7 +117,7 @@ def _usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
 MIN_FREE_MIB = 64
 
 
-def _free_space(db: Path | None, data_dir: Path | None) -> None:
+def free_space(db: Path | None, data_dir: Path | None) -> None:
     """Stop before a run starts when the disk of its data, warehouse or Prefect home is full."""
     import shutil
 
@@ -146,7 +133,7 @@ def _free_space(db: Path | None, data_dir: Path | None) -> None:
         if free < MIN_FREE_MIB:
             problems.append(f"{label} {folder}: {free} MiB free on its disk; a run needs {MIN_FREE_MIB} MiB")
     if problems:
-        _fail("\n".join(problems))
+        fail("\n".join(problems))
 
 
 LiveOption = Annotated[
@@ -178,34 +165,34 @@ UntilOption = Annotated[
 ]
 
 
-def _read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
+def read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
     """A read-only connection: the published snapshot, or the warehouse itself (see warehouse/snapshot.py)."""
     from warehouse.db import WarehouseUnreadable
     from warehouse.snapshot import WarehouseBusy, is_current, open_reader
 
     if not db.exists():
-        _fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
+        fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
     try:
         con, path = open_reader(db, live=live, wait=wait)
     except (WarehouseBusy, WarehouseUnreadable) as error:
-        _fail(str(error))
+        fail(str(error))
     if path != db and not is_current(db):
         err.print(f"[yellow]a load is writing {escape(str(db))}: reading its last published snapshot[/yellow]")
     return con
 
 
-def _locked_read(db: Path | None, read: Callable[[Any], T]) -> T:
+def locked_read(db: Path | None, read: Callable[[Any], T]) -> T:
     """``read`` on the sandboxed read-only connection of the warehouse (its snapshot), closed after."""
     from warehouse.sandbox import lock_down
 
-    con = _read_only(settings.resolve_paths(db).db)
+    con = read_only(settings.resolve_paths(db).db)
     try:
         return read(lock_down(con))
     finally:
         con.close()
 
 
-def _utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
+def utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
     """A CLI date as an aware UTC datetime; an --until date covers its whole day."""
     if value is None:
         return None

@@ -1,4 +1,4 @@
-"""``trawl`` commands that run the pipeline and its services: run, demo, serve, ui, reextract, migrate, demo-server."""
+"""``trawl`` commands that run flows or serve: run, demo, serve, ui, reextract, demo-server."""
 
 from __future__ import annotations
 
@@ -8,25 +8,29 @@ from typing import Annotated, Any, cast
 import typer
 
 from flows import settings
-from flows.cli_base import (
-    EXAMPLE_QUERIES,
+from flows.commands.common import (
     DataOption,
     DbOption,
     SourcesOption,
     WideOption,
-    _fail,
-    _free_space,
-    _read_only,
-    _usable_warehouse,
-    app,
     console,
+    fail,
+    free_space,
     print_reports,
     print_rows,
+    read_only,
+    usable_warehouse,
 )
 from flows.sources import SourcesError, load_sources, select
 
+EXAMPLE_QUERIES = (
+    "select source, language, count(*) as articles from articles group by all order by all",
+    "select source, title, published_at from articles order by published_at desc limit 5",
+    "select title, len(urls) as copies, urls from articles where len(sources) > 1",
+    "select source, title, url, provenance->>'kind' as kind_signal, word_count from pages order by source, url",
+)
 
-@app.command()
+
 def run(
     sources: SourcesOption = None,
     db: DbOption = None,
@@ -48,9 +52,9 @@ def run(
     try:
         select(load_sources(path), source, path)
     except SourcesError as error:
-        _fail(str(error))
-    _usable_warehouse(db, data_dir)
-    _free_space(db, data_dir)
+        fail(str(error))
+    usable_warehouse(db, data_dir)
+    free_space(db, data_dir)
     from flows.lifetime import bind_prefect_server
     from flows.nightly import nightly
     from flows.outcome import RunFailed
@@ -61,29 +65,35 @@ def run(
 
     try:
         with progress.terminal(console):
-            reports = nightly(
-                sources_file=str(path),
-                db=str(db) if db else None,
-                data_dir=str(data_dir) if data_dir else None,
-                only=source,
-                full=full,
+            reports = cast(  # the flow returns its final state's result: the reports
+                list[dict[str, Any]],
+                nightly(
+                    sources_file=str(path),
+                    db=str(db) if db else None,
+                    data_dir=str(data_dir) if data_dir else None,
+                    only=source,
+                    full=full,
+                ),
             )
     except RunFailed as failed:  # every source was loaded and reported; some failed
         print_reports(failed.reports, wide)
         raise typer.Exit(1) from None
-    print_reports(cast(list[dict[str, Any]], reports), wide)  # the flow's result: its per-source reports
+    print_reports(reports, wide)
 
 
-@app.command()
 def demo(
     db: DbOption = None,
     data_dir: DataOption = None,
     wide: WideOption = False,
 ) -> None:
     """Serve the bundled offline demo sites on loopback and run the nightly job on them."""
-    from flows.demo import run_demo
+    from flows.demo import DemoUnavailable, demo_server_class, run_demo
     from flows.lifetime import bind_prefect_server
 
+    try:
+        demo_server_class()
+    except DemoUnavailable as error:
+        fail(str(error))
     bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
     from flows import progress
 
@@ -91,7 +101,7 @@ def demo(
     with progress.terminal(console):
         reports = run_demo(paths)
     print_reports(reports, wide)
-    con = _read_only(paths.db)
+    con = read_only(paths.db)
     console.print(f"\nWarehouse: [bold]{paths.db}[/bold]\n")
     for query in EXAMPLE_QUERIES:
         console.print(f'[bold]$ trawl sql "{query}"[/bold]')
@@ -100,7 +110,6 @@ def demo(
     con.close()
 
 
-@app.command()
 def serve(
     sources: SourcesOption = None,
     db: DbOption = None,
@@ -126,56 +135,15 @@ def serve(
     try:
         select(load_sources(path), None, path)
     except SourcesError as error:
-        _fail(str(error))
+        fail(str(error))
     params = {"sources_file": str(path), "db": str(db) if db else None}
     try:
         serve_nightly(cron, timezone, params, port, announce)
     except UiError as error:
-        _fail(str(error))
+        fail(str(error))
     console.print("stopped")
 
 
-@app.command()
-def migrate(
-    db: DbOption = None,
-    list_only: Annotated[
-        bool,
-        typer.Option("--list", help="Only list applied and pending migrations; never writes.", show_default="off"),
-    ] = False,
-) -> None:
-    """Apply the warehouse's pending migrations (or list them)."""
-    import duckdb
-
-    from warehouse import db as warehouse_db
-
-    path = settings.resolve_paths(db).db
-    if list_only:
-        try:
-            con = warehouse_db.connect(path, read_only=True) if path.exists() else duckdb.connect()
-        except (warehouse_db.WarehouseUnreadable, duckdb.Error) as error:
-            _fail(str(error))
-        done = warehouse_db.applied(con)
-        con.close()
-        print_rows(
-            ["version", "name", "state"],
-            [(m.version, m.name, "applied" if m.version in done else "pending") for m in warehouse_db.migrations()],
-        )
-        return
-    from warehouse.lock import writer_lock
-    from warehouse.snapshot import publish
-
-    with writer_lock(path, "trawl migrate", on_wait=lambda holder: console.print(f"waiting for {holder}")):
-        try:
-            con = warehouse_db.connect(path)
-        except warehouse_db.WarehouseUnreadable as error:
-            _fail(str(error))
-        applied = [m.name for m in warehouse_db.migrate(con)]
-        con.close()
-        publish(path)
-    console.print(f"{path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
-
-
-@app.command()
 def ui(
     port: Annotated[int, typer.Option(help="Port of the Prefect server and UI on 127.0.0.1.")] = 4200,
     demo: Annotated[
@@ -209,13 +177,12 @@ def ui(
             except KeyboardInterrupt:
                 console.print("stopping the worker, the server and the demo sites...")
     except UiError as error:
-        _fail(str(error))
+        fail(str(error))
     except KeyboardInterrupt:  # during the start
         pass
     console.print("stopped")
 
 
-@app.command()
 def reextract(
     source: Annotated[
         str | None, typer.Option("--source", help="Only this source key.", show_default="every source")
@@ -231,19 +198,21 @@ def reextract(
 
     try:
         with progress.terminal(console):
-            summaries: list[dict[str, Any]] = reextract_flow(  # type: ignore[assignment]  # the flow's result
-                source=source,
-                sources_file=str(sources) if sources else None,
-                db=str(db) if db else None,
-                data_dir=str(data_dir) if data_dir else None,
+            summaries = cast(  # the flow returns its final state's result: one summary per source
+                list[dict[str, Any]],
+                reextract_flow(
+                    source=source,
+                    sources_file=str(sources) if sources else None,
+                    db=str(db) if db else None,
+                    data_dir=str(data_dir) if data_dir else None,
+                ),
             )
     except (RunFailed, SourcesError) as error:
-        _fail(str(error))
+        fail(str(error))
     columns = ["source", "pages", "changed", "new_pages", "fields"]
     print_rows(columns, [tuple(s[c] for c in columns) for s in summaries], title="Documents rebuilt from the archive")
 
 
-@app.command("demo-server")
 def demo_server(
     night: Annotated[int, typer.Option(help="Which night's content to serve (1 or 2).")] = 1,
     down: Annotated[
@@ -255,11 +224,15 @@ def demo_server(
 ) -> None:
     """Serve the bundled demo sites on loopback until interrupted, on the ports `trawl demo` uses
     (8701, 8702) when free, and print the `trawl run` command that crawls them."""
-    from demo.server import DemoServer
-    from demo.server import main as serve_demo
-    from flows.demo import DEMO_PORTS, DEMO_SOURCES, url_variable
+    from flows.demo import DEMO_PORTS, DEMO_SOURCES, DemoUnavailable, demo_server_class, url_variable
 
-    def announce(server: DemoServer) -> None:
+    try:
+        demo_server_class()
+    except DemoUnavailable as error:
+        fail(str(error))
+    from demo.server import main as serve_demo
+
+    def announce(server: Any) -> None:
         variables = " ".join(f"{url_variable(key)}={url}" for key, url in server.urls.items())
         print(f"Crawl them with:\n  {variables} trawl run --sources {DEMO_SOURCES}", flush=True)
 

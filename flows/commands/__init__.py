@@ -1,0 +1,1 @@
+"""The ``trawl`` subcommands by topic (flows/cli.py assembles them)."""
