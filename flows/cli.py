@@ -5,6 +5,8 @@ The commands live in flows/commands/ by topic; this module builds the app in the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from flows.commands import ops, query, run
@@ -18,21 +20,26 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-app.command()(run.run)
-app.command()(run.demo)
-app.command()(query.sql)
-app.command()(query.search)
-app.command()(query.export)
-app.command()(run.serve)
-app.command("sources")(ops.sources_cmd)
-app.command()(ops.migrate)
-app.command()(run.ui)
-app.command()(run.reextract)
-app.command()(ops.doctor)
-app.command()(query.history)
-app.command()(ops.status)
-app.command("runs")(ops.runs_cmd)
-app.command("demo-server")(run.demo_server)
+# (name, command), in the order ``--help`` lists them
+COMMANDS: list[tuple[str, Callable[..., None]]] = [
+    ("run", run.run),
+    ("demo", run.demo),
+    ("sql", query.sql),
+    ("search", query.search),
+    ("export", query.export),
+    ("serve", run.serve),
+    ("sources", ops.sources_cmd),
+    ("migrate", ops.migrate),
+    ("ui", run.ui),
+    ("reextract", run.reextract),
+    ("doctor", ops.doctor),
+    ("history", query.history),
+    ("status", ops.status),
+    ("runs", ops.runs_cmd),
+    ("demo-server", run.demo_server),
+]
+for name, command in COMMANDS:
+    app.command(name)(command)
 
 
 if __name__ == "__main__":
