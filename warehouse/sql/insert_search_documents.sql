@@ -18,20 +18,8 @@ final as (
     select
         doc_id,
         language,
-        array_to_string(
-            flatten(list_transform(
-                regexp_extract_all(lower(title), '[\pL\pN]+'),
-                w -> list_transform(search_stems(w, stemmer, strip, passes), s -> language || '_' || s)
-            )),
-            ' '
-        ) as title,
-        array_to_string(
-            flatten(list_transform(
-                regexp_extract_all(lower(text), '[\pL\pN]+'),
-                w -> list_transform(search_stems(w, stemmer, strip, passes), s -> language || '_' || s)
-            )),
-            ' '
-        ) as body,
+        search_terms(title, language, stemmer, strip, passes) as title,
+        search_terms(text, language, stemmer, strip, passes) as body,
         now() as indexed_at
     from rules
 )
