@@ -18,7 +18,7 @@ from typing import Any, Literal
 import httpx
 
 from flows import settings
-from flows.report import BLOCKING_STATUSES
+from transforms.drops import BLOCKING_STATUSES
 
 DEFAULT_SECRET_BLOCK = "trawl-alert-webhook"
 TIMEOUT_S = 10.0

@@ -170,7 +170,7 @@ def _nightly(
         checks = check_quality(str(paths.db), run_id, sources)
         status = _finish(paths.db, run_id, reports)
         publish_snapshot(str(paths.db))  # readers see the finished run
-    rows = [source_row(r, paths.run_dir(r.source, run_id), started) for r in reports]
+    rows = [source_row(r, started) for r in reports]
     problems = source_problems(rows)
     problems += [
         Problem(c.source, "quality", f"{c.check} = {c.value} (limit {c.threshold}): {c.detail}", severity="warning")

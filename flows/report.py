@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from spiders.folder import CrawlFolder
 from transforms.quality import WARNING, Check
 from warehouse.load import LoadReport
 
 RUN_TABLE_KEY = "trawl-run-sources"
 RUN_REPORT_KEY = "trawl-run-report"
-# HTTP answers that mean "the site refuses us", not "the page is missing"
-BLOCKING_STATUSES = frozenset({401, 403, 429, 451})
 
 COLUMNS = (
     "source",
@@ -66,43 +62,19 @@ def source_key(source: str) -> str:
     return "trawl-source-" + re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-")
 
 
-def fetch_outcomes(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
-    """Failed article requests counted by reason, and requests the site refused (401/403/429/451).
-
-    A closed WordPress REST API (401 ``rest_login_required`` on ``/wp-json/``) refuses nothing
-    the crawl needs (discovery falls back to sitemaps and feeds): API answers are not counted.
-    """
-    reasons: Counter[str] = Counter()
-    blocked = 0
-    for row in rows:
-        status = row.get("status")
-        if status in BLOCKING_STATUSES and row.get("role") != "api":
-            blocked += 1
-        if row.get("role") != "article" or status in (200, 304):
-            continue
-        if status:
-            reasons[f"http {status}"] += 1
-        else:
-            error = str(row.get("error") or "no response")
-            reasons[error.split(":", 1)[0].strip() or "no response"] += 1
-    return dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))), blocked
-
-
 def _counts(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-"
 
 
-def source_row(report: LoadReport, run_dir: Path | None, started_at: Any = None) -> dict[str, Any]:
-    """One source's line of the report; fetch outcomes are read from its crawl's manifest."""
-    reasons, blocked = fetch_outcomes(CrawlFolder(run_dir).manifest_rows() if run_dir is not None else [])
+def source_row(report: LoadReport, started_at: Any = None) -> dict[str, Any]:
+    """One source's line of the report, as its load counted it (the ``drops`` rows)."""
     start = started_at or report.started_at
     seconds = (report.finished_at - start).total_seconds() if report.finished_at and start else None
     crawl_seconds = report.crawl_stats.get("elapsed_time_seconds")
     row: dict[str, Any] = {name: getattr(report, name, None) for name in COLUMNS}
     row.update(
         discard_reasons=dict(report.discard_reasons),
-        failed_reasons=reasons,
-        blocked=blocked,
+        failed_reasons=dict(report.failed_reasons),
         crawl_seconds=round(float(crawl_seconds), 1) if crawl_seconds is not None else "-",
         seconds=round(seconds, 1) if seconds is not None else "-",
         error=(report.error or "-")[:300],
@@ -174,7 +146,7 @@ def markdown_report(summary: RunSummary) -> str:
         "```sql",
         f"select * from run_sources where run_id = '{run_id}';",
         f"select source, status, error, count(*) from fetches where run_id = '{run_id}' and (error is not null or status >= 400) group by all order by 4 desc;",
-        f"select source, reason, count(*) from discards where run_id = '{run_id}' group by all order by 3 desc;",
+        f"select source, stage, reason, count(*) from drops where run_id = '{run_id}' group by all order by 4 desc;",
         f"select * from quality_checks where run_id = '{run_id}' and status <> 'ok';",
         "```",
     ]

@@ -18,7 +18,8 @@ from flows.cli import app
 from flows.demo import DEMO_SOURCES, demo_sites
 from flows.nightly import nightly
 from flows.outcome import WARNINGS_STATE, RunFailed, final_state
-from flows.report import fetch_outcomes, source_key
+from flows.report import source_key
+from transforms.drops import fetch_drops, reasons, refusals
 
 
 def row(source: str, status: str = "ok", **counts: Any) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def row(source: str, status: str = "ok", **counts: Any) -> dict[str, Any]:
     return {**base, "blocked": 0, **counts}
 
 
-def test_fetch_outcomes_count_failures_by_reason_and_refusals() -> None:
+def test_fetch_drops_count_failures_by_reason_and_refusals() -> None:
     rows = [
         {"role": "article", "status": 200},
         {"role": "article", "status": 304},
@@ -37,9 +38,9 @@ def test_fetch_outcomes_count_failures_by_reason_and_refusals() -> None:
         {"role": "sitemap", "status": 429},
         {"role": "robots", "status": 404},
     ]
-    reasons, blocked = fetch_outcomes(rows)
-    assert reasons == {"http 404": 2, "TimeoutError": 1, "http 403": 1}
-    assert blocked == 2  # the 403 article and the 429 sitemap; a missing robots.txt is no refusal
+    rows = [{"url": f"https://s.example/{i}", **row} for i, row in enumerate(rows)]
+    assert reasons(fetch_drops(rows), "fetch") == {"http 404": 2, "TimeoutError": 1, "http 403": 1}
+    assert refusals(rows) == 2  # the 403 article and the 429 sitemap; a missing robots.txt is no refusal
 
 
 def test_problems_name_failed_unreachable_and_blocked_sources() -> None:

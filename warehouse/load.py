@@ -29,6 +29,7 @@ import duckdb
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
 from transforms.decide import CurrentVersion, PageState, decide_pages, document_row, page_url, pages_of, raw_hash
 from transforms.document import build_document
+from transforms.drops import batch_drops, reasons, refusals
 from transforms.fetches import count_fetches, final_rows
 from transforms.frontier import Revisit
 from transforms.normalize import normalize_text
@@ -73,6 +74,8 @@ class LoadReport:
     extracted: int = 0
     discarded: int = 0
     discard_reasons: dict[str, int] = field(default_factory=dict)
+    failed_reasons: dict[str, int] = field(default_factory=dict)  # article fetches without a page, by reason
+    blocked: int = 0  # requests the site refused (401/403/429/451)
     new_documents: int = 0
     duplicates: int = 0
     new_versions: int = 0
@@ -89,6 +92,7 @@ class LoadReport:
     def row(self) -> dict[str, Any]:
         data = asdict(self)
         data["discard_reasons"] = json.dumps(self.discard_reasons, sort_keys=True)
+        data["failed_reasons"] = json.dumps(self.failed_reasons)
         data["crawl_stats"] = json.dumps(self.crawl_stats, sort_keys=True, default=str)
         return data
 
@@ -273,16 +277,6 @@ def _load_frontier(
     )
 
 
-def _load_date_issues(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article]) -> int:
-    rows = [
-        {"run_id": batch.run_id, "source": batch.source, "url": a.url, "issue": issue}
-        for a in articles
-        for issue in a.date_issues
-    ]
-    insert_rows(con, "insert_date_issues", rows)
-    return len(rows)
-
-
 def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
     """Load one source's batch inside the caller's transaction and return its report."""
     now = datetime.now(UTC)
@@ -290,26 +284,16 @@ def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadRepor
     _count_fetches(batch, report)
     articles = [r for r in batch.records if isinstance(r, Article)]
     discards = [r for r in batch.records if isinstance(r, Discard)]
+    drops = batch_drops(batch.fetches, batch.candidates, batch.records)  # every count of drops reads these
     report.extracted = len(articles)
     report.discarded = len(discards)
-    report.discard_reasons = dict(sorted(Counter(d.reason for d in discards).items()))
+    report.discard_reasons = dict(sorted(Counter(d.reason for d in drops if d.stage == "extract").items()))
+    report.failed_reasons = reasons(drops, "fetch")
+    report.blocked = refusals(batch.fetches)
+    report.dates_rejected = sum(1 for d in drops if d.stage == "dates")
     fetches = table_schema(con, "fetches")
     insert_rows(con, "insert_fetches", _fetch_rows(batch, fetches.names), fetches)
-    insert_rows(
-        con,
-        "insert_discards",
-        [
-            {
-                "run_id": batch.run_id,
-                "source": batch.source,
-                "url": d.url,
-                "reason": d.reason,
-                "detail": d.detail,
-                "text": d.text or None,
-            }
-            for d in discards
-        ],
-    )
+    insert_rows(con, "insert_drops", [{"run_id": batch.run_id, "source": batch.source, **asdict(d)} for d in drops])
     blocks = learn_structure(con, batch, articles, now)
     _learn_lines(con, batch, articles, now)
     model = _relearn_boilerplate(con, batch, blocks)
@@ -319,7 +303,6 @@ def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadRepor
     _load_documents(con, batch, docs, model, report, now)
     _reclean(con, batch, model, report, now)
     _load_frontier(con, batch, docs, discards, report, now)
-    report.dates_rejected = _load_date_issues(con, batch, articles)
     report.finished_at = datetime.now(UTC)
     insert_rows(con, "upsert_run_source", [report.row()])
     return report

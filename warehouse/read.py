@@ -55,6 +55,8 @@ def loaded_reports(con: duckdb.DuckDBPyConnection, run_id: str) -> list[LoadRepo
     for row in cursor.fetchall():
         data = {k: v for k, v in zip(names, row, strict=True) if k in fields}
         data["discard_reasons"] = json.loads(data.get("discard_reasons") or "{}")
+        data["failed_reasons"] = json.loads(data.get("failed_reasons") or "{}")
+        data["blocked"] = data.get("blocked") or 0
         data["crawl_stats"] = json.loads(data.get("crawl_stats") or "{}")
         reports.append(LoadReport(**data))
     return reports

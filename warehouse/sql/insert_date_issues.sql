@@ -1,4 +1,0 @@
-insert into date_issues
-select run_id, source, url, issue
-from batch
-on conflict do nothing;
