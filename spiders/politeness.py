@@ -33,6 +33,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from spiders import defaults
 from transforms.dates import parse_datetime
 
 logger = logging.getLogger(__name__)
@@ -77,11 +78,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(crawler.settings)
         self.crawler = crawler
         settings = crawler.settings
-        self.base = settings.getfloat("TRAWL_BACKOFF_BASE", 1.0)
-        self.cap = settings.getfloat("TRAWL_BACKOFF_MAX", 120.0)
-        self.max_retry_after = settings.getfloat("TRAWL_MAX_RETRY_AFTER", 600.0)
-        self.block_after = settings.getint("TRAWL_BLOCK_AFTER", 3)
-        self.max_wait = settings.getfloat("TRAWL_MAX_WAIT_PER_RUN", 900.0)
+        self.base = settings.getfloat("TRAWL_BACKOFF_BASE", defaults.BACKOFF_BASE)
+        self.cap = settings.getfloat("TRAWL_BACKOFF_MAX", defaults.BACKOFF_MAX)
+        self.max_retry_after = settings.getfloat("TRAWL_MAX_RETRY_AFTER", defaults.MAX_RETRY_AFTER)
+        self.block_after = settings.getint("TRAWL_BLOCK_AFTER", defaults.BLOCK_AFTER)
+        self.max_wait = settings.getfloat("TRAWL_MAX_WAIT_PER_RUN", defaults.MAX_WAIT_PER_RUN)
         self._waited = 0.0  # seconds of pauses granted in this crawl
         self._resume_at: dict[str, float] = {}
         self._forbidden: dict[str, int] = {}
