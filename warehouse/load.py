@@ -1,11 +1,14 @@
 """Load one source's crawl of one run into the warehouse: one transaction, idempotent.
 
-Order inside the transaction: fetches and discards; block counts (``warehouse.structure``); extractions
-and line counts (each distinct extracted text counted once); the source's boilerplate learned anew;
-documents cleaned, hashed and inserted by content hash; page versions (with the diff from
-the version before); earlier pages of the source cleaned again when its boilerplate changed;
-the frontier (per-URL crawl state, see ``warehouse.frontier``); REST API names; rejected
-dates; the run report row. Re-loading the same batch changes nothing.
+Order inside the transaction: fetches and every stage's drops (``transforms.drops``); block counts
+(``warehouse.structure``); extractions and line counts (each distinct extracted text counted once);
+the source's boilerplate learned anew; documents cleaned and hashed, then the pages' state read once
+and what each page is decided by ``transforms.decide`` (pure), and written: documents by content
+hash, page versions (with the diff from the version before); earlier pages of the source cleaned
+again when its boilerplate changed; the frontier (per-URL crawl state, see ``warehouse.frontier``);
+REST API names; the run report row. Re-loading the same batch changes nothing. ``apply_batch`` does
+this inside the caller's transaction (a rebuild adds its change records to the same one),
+``load_batch`` in its own.
 
 A page version remembers the extraction it was cleaned from (``raw_hash``) and the cleaning
 that made its document (``cleaning_version``: the source's boilerplate lines and the
