@@ -83,17 +83,23 @@ def test_kill_anywhere_then_a_plain_rerun_equals_an_uninterrupted_run(
     home = tmp_path / "prefect-home"  # ONE home for every run: what a killed run leaves, the next one meets
     rng = random.Random(SEED)
     started = time.monotonic()
-    # one uninterrupted CLI run first, in the same home: how long a run lasts here once it has
-    # started, so that the kills are spread over the whole run, whatever the machine's speed
-    first = tmp_path / "timing"
-    first.mkdir()
-    timing = trawl_run(home, first / "w.duckdb", first / "run.log", uuid.uuid4().hex)
-    assert wait_for(
-        lambda: STARTED in (first / "run.log").read_text(errors="replace") or timing.poll() is not None, 300
-    )
-    t_run = time.monotonic()
-    assert timing.wait(timeout=600) == 0, (first / "run.log").read_text(errors="replace")[-3000:]
-    duration = time.monotonic() - t_run
+    # uninterrupted CLI runs first, in the same home: how long a run lasts here once it has
+    # started, so that the kills are spread over the whole run, whatever the machine's speed. The
+    # first run in a new home also creates Prefect's database, which makes it slower than the runs
+    # killed below: the shorter of two runs is the measure (late kills would land after the end)
+    durations = []
+    for attempt in range(2):
+        first = tmp_path / f"timing{attempt}"
+        first.mkdir()
+        timing = trawl_run(home, first / "w.duckdb", first / "run.log", uuid.uuid4().hex)
+        assert wait_for(
+            lambda f=first, t=timing: STARTED in (f / "run.log").read_text(errors="replace") or t.poll() is not None,
+            300,
+        )
+        t_run = time.monotonic()
+        assert timing.wait(timeout=600) == 0, (first / "run.log").read_text(errors="replace")[-3000:]
+        durations.append(time.monotonic() - t_run)
+    duration = min(durations)
     outcomes = []
     for point in range(POINTS):
         whole_group = point % 2 == 0
