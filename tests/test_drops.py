@@ -36,5 +36,5 @@ def test_each_stage_reports_its_drops_as_stage_reason_url() -> None:
     extract = next(d for d in drops if d.stage == "extract")
     assert (extract.detail, extract.text) == ("og:type website", "About us.")
     # the report's failures are the fetch drops, counted by the rule the source's health uses
-    assert sum(reasons(drops, "fetch").values()) == count_fetches(fetches).failed == 2
+    assert sum(reasons(drops, "fetch").values()) == count_fetches(fetches).outcomes["failed"] == 2
     assert refusals(fetches) == 1  # the 429 sitemap; the closed REST API refuses nothing the crawl needs

@@ -22,15 +22,13 @@ FAILED_SHARE = 0.8
 
 @dataclass
 class FetchCounts:
-    """The article fetches of one crawl, and the source's status after it."""
+    """The article fetches of one crawl by each URL's last answer (``fetched``, ``not_modified`` or
+    ``failed``), those without a usable answer by kind, and the source's status after them."""
 
-    discovered: int = 0
-    fetched: int = 0
-    not_modified: int = 0
-    failed: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)
     status: str = "ok"
     error: str | None = None
-    failures: Counter[str] = field(default_factory=Counter)
 
 
 def final_rows(fetches: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -80,22 +78,14 @@ def count_fetches(
     """The article fetches by last answer, and the source's status (the worst cause wins: a crashed
     crawl, then a blocked one, then no answer at all, then the share of failed fetches)."""
     counts = FetchCounts()
-    pages = 0
     for row in final_rows(fetches):
         if row.get("role") != "article":
             continue
-        counts.discovered += 1
         status = row.get("status")
-        if status == 200:
-            counts.fetched += 1
-        elif status == 304:
-            counts.not_modified += 1
-        else:
-            counts.failed += 1
-        pages += 1
+        counts.outcomes["fetched" if status == 200 else "not_modified" if status == 304 else "failed"] += 1
         if fetch_failed(row):
             counts.failures[failure_kind(row)] += 1
-    _health(counts, pages)
+    _health(counts, sum(counts.outcomes.values()))
     if fetches and not any(row.get("status") for row in fetches):
         counts.status = "unreachable"
         counts.error = next((str(r["error"]) for r in fetches if r.get("error")), "no response")

@@ -117,8 +117,9 @@ def _fetch_rows(batch: SourceBatch, columns: list[str]) -> list[dict[str, Any]]:
 
 def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
     counts = count_fetches(batch.fetches, batch.crawl_stats, batch.crawl_error)
-    report.discovered, report.fetched = counts.discovered, counts.fetched
-    report.not_modified, report.failed = counts.not_modified, counts.failed
+    report.discovered = sum(counts.outcomes.values())
+    report.fetched, report.failed = counts.outcomes["fetched"], counts.outcomes["failed"]
+    report.not_modified = counts.outcomes["not_modified"]
     report.status, report.error = counts.status, counts.error
 
 
