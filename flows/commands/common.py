@@ -33,6 +33,12 @@ DataOption = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Archive and staging folder.", show_default="$TRAWL_DATA_DIR, else data"),
 ]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", help="Only this source (its key).", show_default="every source")
+]
+ArticlesOfSourceOption = Annotated[
+    str | None, typer.Option("--source", help="Only articles shown by this source.", show_default="every source")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.", show_default="off")]
 WideOption = Annotated[
     bool,

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from flows import settings
 from flows.commands.common import (
+    ArticlesOfSourceOption,
     DataOption,
     DbOption,
     JsonOption,
@@ -71,9 +72,7 @@ def search(
         str, typer.Argument(help="Words to find: every one must occur, in any inflection; accents optional.")
     ],
     db: DbOption = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help="Only articles shown by this source.", show_default="every source")
-    ] = None,
+    source: ArticlesOfSourceOption = None,
     lang: Annotated[
         str | None,
         typer.Option("--lang", help="Only articles in this language (ISO 639-1).", show_default="every language"),
@@ -118,9 +117,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
     out: Annotated[Path | None, typer.Option("--out", help="Output folder.", show_default="<data dir>/export")] = None,
     since: SinceOption = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help="Only articles shown by this source.", show_default="every source")
-    ] = None,
+    source: ArticlesOfSourceOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
     live: LiveOption = False,

@@ -11,6 +11,7 @@ from flows import settings
 from flows.commands.common import (
     DataOption,
     DbOption,
+    SourceOption,
     SourcesOption,
     WideOption,
     console,
@@ -184,9 +185,7 @@ def ui(
 
 
 def reextract(
-    source: Annotated[
-        str | None, typer.Option("--source", help="Only this source key.", show_default="every source")
-    ] = None,
+    source: SourceOption = None,
     sources: SourcesOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
