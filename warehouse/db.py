@@ -7,6 +7,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -73,14 +74,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     return todo
 
 
-def views() -> list[tuple[str, str]]:
+@cache  # the shipped files do not change while a process runs: read and hashed once, not at every connect
+def views() -> tuple[tuple[str, str], ...]:
     """Every view shipped (``warehouse/views/NN_<name>.sql``), as (name, SQL), in dependency order."""
     found = [
         (entry.name, entry.read_text(encoding="utf-8")) for entry in VIEWS.iterdir() if entry.name.endswith(".sql")
     ]
-    return [(name.removesuffix(".sql").partition("_")[2], sql) for name, sql in sorted(found)]
+    return tuple((name.removesuffix(".sql").partition("_")[2], sql) for name, sql in sorted(found))
 
 
+@cache
 def views_digest() -> str:
     return hashlib.sha256("\n".join(f"{name}\n{sql}" for name, sql in views()).encode("utf-8")).hexdigest()
 
