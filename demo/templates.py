@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -245,10 +244,6 @@ class SiteView:
 
     def page_by_path(self) -> dict[str, DemoPage]:
         return {p.path: p for p in self.site.pages}
-
-
-def strip_tags(markup: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def json_for_script(data: str) -> str:

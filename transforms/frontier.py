@@ -175,8 +175,3 @@ def observe(prev: PageState | None, obs: Observation, policy: Revisit, source: s
     if prev is None or state.state == NEW:
         return replace(state, state=NEW, next_due_at=obs.at)  # found, not fetched yet: due next run
     return state
-
-
-def is_due(state: PageState, at: datetime) -> bool:
-    """True when the revisit policy (or a pending first fetch) wants the page fetched at ``at``."""
-    return state.next_due_at is not None and state.next_due_at <= at

@@ -1,21 +1,9 @@
-"""Frozen records passed between pipeline stages: RawPage -> Article | Discard -> Document."""
+"""Frozen records passed between pipeline stages: Article | Discard -> Document."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RawPage:
-    """One archived HTTP response, as read back from the WARC archive."""
-
-    source: str
-    url: str
-    body: bytes
-    content_type: str | None = None
-    fetched_at: datetime | None = None
-    status: int = 200
 
 
 @dataclass(frozen=True, slots=True)
