@@ -104,13 +104,8 @@ def conditional_headers(known: dict[str, Any] | None) -> dict[str, str]:
 
 def write_candidates(out_dir: Path, candidates: list[Candidate]) -> None:
     """All candidates of the crawl (duplicates of non-article URLs left out), written atomically."""
-    target = CrawlFolder(out_dir).candidates
-    tmp = target.with_suffix(".jsonl.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for cand in candidates:
-            if cand.decision != DUPLICATE:
-                fh.write(json.dumps(cand.row(), ensure_ascii=False) + "\n")
-    tmp.replace(target)
+    rows = [json.dumps(c.row(), ensure_ascii=False) + "\n" for c in candidates if c.decision != DUPLICATE]
+    CrawlFolder(out_dir).write_text(CrawlFolder.CANDIDATES, "".join(rows))
 
 
 def read_candidates(out_dir: Path) -> list[dict[str, Any]]:

@@ -55,13 +55,9 @@ class CrawlFolder:
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
 
-    def file(self, name: str) -> Path:
-        return self.path / name
-
     job = _File(JOB)
     manifest = _File(MANIFEST)
     candidates = _File(CANDIDATES)
-    stats_file = _File(STATS)
     extracted = _File(EXTRACTED)
     log = _File(LOG)
 
