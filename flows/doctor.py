@@ -104,8 +104,8 @@ def _home(client: Fetcher, d: Diagnosis) -> str:
     html = resp.text
     tree = trafilatura.load_html(html)  # as the extractor parses a page (transforms.extract)
     found = find_metadata(tree, str(resp.url)) if tree is not None else None
-    d.name = (found.site_name or found.title or None) if found else None
-    d.language = found.page_language if found else None
+    d.name = (found.meta.site_name or found.meta.title or None) if found else None
+    d.language = found.meta.page_language if found else None
     d.rest_root = rest.root_from_html(html, str(resp.url)) or rest.root_from_link_header(
         resp.headers.get_list("link"), str(resp.url)
     )

@@ -52,7 +52,7 @@ def test_rel_author_links_of_teaser_cards_are_not_the_pages_authors() -> None:
         f"<p>Text.</p><aside>{cards}</aside></article></main>"
     )
     assert clean_authors(byline_links(tree)) == ("Ann Lee",)
-    assert find_metadata(tree, "https://paper.example/story").authors == ("Ann Lee",)
+    assert find_metadata(tree, "https://paper.example/story").meta.authors == ("Ann Lee",)
 
 
 def test_an_address_for_an_author_falls_through_to_the_next_signal() -> None:
@@ -61,5 +61,5 @@ def test_an_address_for_an_author_falls_through_to_the_next_signal() -> None:
         '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "b.rask@paper.example"}}</script>',
     )
     found = find_metadata(tree, "https://paper.example/t")
-    assert found.authors == ("Bo Rask",)
+    assert found.meta.authors == ("Bo Rask",)
     assert found.provenance["authors"] == "microdata:author"

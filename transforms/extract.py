@@ -131,7 +131,7 @@ def _authoritative(found: Found, hints: Hints) -> None:
     for name in ("authors", "categories", "tags"):
         value = getattr(hints, name)
         if value:
-            setattr(found, name, value)
+            found.put(name, value)
             found.provenance[name] = f"{hints.signal}:{name}"
 
 
@@ -185,7 +185,7 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
         faults, "images", lambda: frozenset(text_key(c) for c in images.captions()), frozenset()
     )
     raw = normalize_text(extracted[0])
-    titles = title_keys(tree, found.title)
+    titles = title_keys(tree, found.meta.title)
     plain = drop_captions(strip_title(raw, titles), captions)
     markdown = drop_captions(strip_title(extracted[1].strip(), titles), captions)
     lines = plain.split("\n")
@@ -195,7 +195,9 @@ def _main_lines(tree: lxml_html.HtmlElement, url: str, found: Found, images: Ima
         markdown = "\n\n".join(line for line in lines if line.strip())
     body = soft(faults, "body_map", lambda: map_body(tree, lines), BodyMap())
     residue: set[int] = soft(faults, "residue", lambda: edge_residue(lines, body), set())
-    lead = soft(faults, "lead", lambda: find_lead(tree, lines, body, residue, found.description, found.title), None)
+    lead = soft(
+        faults, "lead", lambda: find_lead(tree, lines, body, residue, found.meta.description, found.meta.title), None
+    )
     return MainLines(lines, markdown, body, residue, lead, raw, faults)
 
 
@@ -332,21 +334,21 @@ def extract_article(
     )
     return Article(
         url=url,
-        title=found.title or "",
+        title=found.meta.title or "",
         text=plain,
         markdown=markdown,
-        authors=found.authors,
+        authors=found.meta.authors,
         published_at=dates.published_at,
         modified_at=dates.modified_at,
         language=language,
         language_confidence=confidence,
-        canonical_url=soft(faults, "canonical_url", lambda: _canonical(found.canonical_url, url), None),
-        site_name=found.site_name,
-        description=found.description,
-        categories=found.categories,
-        tags=found.tags,
+        canonical_url=soft(faults, "canonical_url", lambda: _canonical(found.meta.canonical_url, url), None),
+        site_name=found.meta.site_name,
+        description=found.meta.description,
+        categories=found.meta.categories,
+        tags=found.meta.tags,
         images=image_records,
-        page_language=found.page_language,
+        page_language=found.meta.page_language,
         provenance=provenance,
         links=links,
         date_issues=dates.issues + date_faults,

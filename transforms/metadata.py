@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -33,6 +33,7 @@ from transforms.kind import (
     og_kind,
     schema_kind,
 )
+from transforms.records import PageMeta
 
 # the longest reason kept for a field that could not be read
 MAX_REASON = 200
@@ -40,18 +41,10 @@ MAX_REASON = 200
 
 @dataclass
 class Found:
-    """Metadata values found on a page; ``provenance`` maps field -> signal."""
+    """What the page's signals say: the metadata (``meta``, the first value offered per field),
+    and beside it what extraction needs of the signals; ``provenance`` maps field -> signal."""
 
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    canonical_url: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    page_language: str | None = None
+    meta: PageMeta = field(default_factory=PageMeta)
     # the longest JSON-LD articleBody (``transforms.article_body`` finds the body's blocks with it)
     article_body: str | None = None
     # (signal, kind) pairs the page offers for telling an article from a page (``transforms.kind``)
@@ -61,6 +54,10 @@ class Found:
     dates: list[tuple[str, str, datetime]] = field(default_factory=list)
     # field -> why a signal for it could not be read (the field is then left to the other signals)
     failures: dict[str, str] = field(default_factory=dict)
+
+    def put(self, name: str, value: Any) -> None:
+        """Replace one metadata field's value (a later, better-informed step overrules the page)."""
+        self.meta = replace(self.meta, **{name: value})
 
     def kind(self, signal: str, compute: Callable[..., str | None], *args: Any) -> None:
         """Note what one signal, ``compute(*args)``, says the page is (nothing when it does not
@@ -77,8 +74,8 @@ class Found:
         """Keep the first non-empty value offered for a field (signals come best first)."""
         if name in ("published_at", "modified_at") and isinstance(value, datetime):
             self.dates.append((name, signal, value))
-        if value and not getattr(self, name):
-            setattr(self, name, value)
+        if value and not getattr(self.meta, name):
+            self.put(name, value)
             self.provenance[name] = signal
 
     def offer(self, name: str, compute: Callable[..., Any], signal: str, *args: Any) -> None:
@@ -336,10 +333,10 @@ def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
         except Exception as error:  # e.g. a tree too deep for a lookup: the other families still count
             found.fail(signal, signal, error)
     found.offer("title", lambda: _title(tree), "html:title")
-    if found.title:
-        found.title = _site_name_from_title(found.title, found.site_name)
+    if found.meta.title:
+        found.put("title", _site_name_from_title(found.meta.title, found.meta.site_name))
     try:
-        found.page_language = _page_language(tree)
+        found.put("page_language", _page_language(tree))
     except Exception as error:
         found.fail("page_language", "html:lang", error)
     return found

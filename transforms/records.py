@@ -15,9 +15,27 @@ class Image:
     caption: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
-    """What extraction found on one page, before site-level cleaning.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageMeta:
+    """The metadata a page declares about itself, declared once: what ``transforms.metadata``
+    collects from the page's structured signals, and the part of an ``Article`` it fills."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    page_language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article(PageMeta):
+    """What extraction found on one page, before site-level cleaning: the page's metadata
+    (``PageMeta``, its dates settled by ``transforms.page_dates``) and what the body gave.
 
     ``provenance`` names, per metadata field, the signal it came from
     (``rest-api``, ``json-ld``, ``meta:article:published_time``, ``htmldate``, ``sitemap``, ...);
@@ -28,18 +46,9 @@ class Article:
     title: str
     text: str
     markdown: str
-    authors: tuple[str, ...] = ()
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
     language: str | None = None
     language_confidence: float | None = None
-    canonical_url: str | None = None
-    site_name: str | None = None
-    description: str | None = None
-    categories: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
-    page_language: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
     links: tuple[str, ...] = ()  # absolute, canonical URLs the article body links to
     date_issues: tuple[str, ...] = ()
