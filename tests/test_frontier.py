@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from transforms.frontier import BLOCKED, GONE, LIVE, NEW, Observation, Revisit, observe
+from transforms.frontier import BLOCKED, GONE, LIVE, NEW, Answer, Observation, PageResult, Revisit, observe
 
 POLICY = Revisit(window=timedelta(days=14), first=timedelta(hours=20), factor=2, longest=timedelta(days=3))
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
 
-def fetched(at: datetime, status: int, content: str | None = "h1", **kw: object) -> Observation:
-    return Observation(url="u", at=at, discovered=True, fetched_at=at, status=status, content_hash=content, **kw)  # type: ignore[arg-type]
+def fetched(at: datetime, status: int, content: str | None = "h1", published_at: datetime | None = None) -> Observation:
+    answer = Answer(fetched_at=at, status=status)
+    return Observation(
+        url="u", at=at, discovered=True, answer=answer, result=PageResult(content, published_at=published_at)
+    )
 
 
 def test_recent_pages_are_revisited_with_a_growing_interval_then_left_alone() -> None:
@@ -57,5 +60,5 @@ def test_gone_blocked_and_failing() -> None:
 def test_found_but_not_fetched_is_due_next_run() -> None:
     state = observe(None, Observation(url="u", at=T0, discovered=True, listed=True), POLICY, "s")
     assert state.state == NEW and state.next_due_at == T0 and state.listed
-    neutral = Observation(url="u", at=T0, error="NotFetched: crawl closed (blocked)")
+    neutral = Observation(url="u", at=T0, answer=Answer(error="NotFetched: crawl closed (blocked)"))
     assert observe(state, neutral, POLICY, "s").state == NEW

@@ -52,25 +52,30 @@ class Revisit:
 
 @dataclass(frozen=True, slots=True)
 class PageState:
-    """One frontier row: what trawl knows about one article URL of a source."""
+    """One frontier row: what trawl knows about one article URL of a source, its fields grouped
+    by the part of an ``Observation`` that sets them."""
 
     source: str
     url: str
     state: str
+    # discovery: when it was first and last listed, and the newest lastmod any channel gave
     first_seen_at: datetime
-    page_url: str | None = None
     last_seen_at: datetime | None = None
     listed: bool = False
     lastmod: datetime | None = None
     lastmod_via: str | None = None
-    published_at: datetime | None = None
+    # the last answer (``Answer``) and the validators of the last good one
     last_fetched_at: datetime | None = None
-    last_changed_at: datetime | None = None
     last_status: int | None = None
     last_error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # the last article the page held (``PageResult``)
     content_hash: str | None = None
+    page_url: str | None = None
+    published_at: datetime | None = None
+    last_changed_at: datetime | None = None
+    # the revisit schedule
     failures: int = 0
     unchanged: int = 0
     next_due_at: datetime | None = None
@@ -78,8 +83,30 @@ class PageState:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """How the URL's last request of the run ended: a status, or an error when none came."""
+
+    fetched_at: datetime | None = None
+    status: int | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What extraction and cleaning made of one fetched article page."""
+
+    content_hash: str | None = None  # the stored document's hash, when the page held an article
+    page_url: str | None = None
+    published_at: datetime | None = None
+    not_article: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Observation:
-    """What one run learned about one URL. ``status``/``error`` only when a request ended."""
+    """What one run learned about one URL: whether discovery listed it (and its lastmod), the
+    answer when a request ended, and what the page held."""
 
     url: str
     at: datetime
@@ -87,19 +114,13 @@ class Observation:
     listed: bool | None = None  # None: the run's sitemap inventory was incomplete, keep what was known
     lastmod: datetime | None = None
     lastmod_via: str | None = None
-    fetched_at: datetime | None = None
-    status: int | None = None
-    error: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    content_hash: str | None = None  # the stored document's hash, when the page held an article
-    page_url: str | None = None
-    published_at: datetime | None = None
-    not_article: bool = False
+    answer: Answer = Answer()
+    result: PageResult = PageResult()
 
     @property
     def requested(self) -> bool:
-        return self.status is not None or (self.error is not None and not self.error.startswith(NEUTRAL_ERRORS))
+        error = self.answer.error
+        return self.answer.status is not None or (error is not None and not error.startswith(NEUTRAL_ERRORS))
 
 
 def revisit_due(state: PageState, policy: Revisit, now: datetime) -> datetime | None:
@@ -132,34 +153,35 @@ def _seen(prev: PageState | None, obs: Observation, source: str) -> PageState:
 
 
 def _answered(state: PageState, obs: Observation, policy: Revisit) -> PageState:
-    status = obs.status
-    fetched = obs.fetched_at or obs.at
-    base = replace(state, last_fetched_at=fetched, last_status=status, last_error=obs.error)
+    answer, result = obs.answer, obs.result
+    status = answer.status
+    fetched = answer.fetched_at or obs.at
+    base = replace(state, last_fetched_at=fetched, last_status=status, last_error=answer.error)
     if status == 304:
         base = replace(base, state=LIVE, failures=0, unchanged=state.unchanged + 1, gone_at=None)
         return replace(base, next_due_at=revisit_due(base, policy, obs.at))
     if status is not None and 200 <= status < 300:
-        base = replace(base, etag=obs.etag, last_modified=obs.last_modified)
-        if obs.content_hash is None:
-            kind = NOT_ARTICLE if obs.not_article else LIVE
+        base = replace(base, etag=answer.etag, last_modified=answer.last_modified)
+        if result.content_hash is None:
+            kind = NOT_ARTICLE if result.not_article else LIVE
             base = replace(base, state=kind, failures=0, gone_at=None)
             return replace(base, next_due_at=None if kind == NOT_ARTICLE else revisit_due(base, policy, obs.at))
-        changed = obs.content_hash != state.content_hash
+        changed = result.content_hash != state.content_hash
         base = replace(
             base,
             state=LIVE,
             failures=0,
             gone_at=None,
-            content_hash=obs.content_hash,
-            page_url=obs.page_url or state.page_url,
-            published_at=obs.published_at or state.published_at,
+            content_hash=result.content_hash,
+            page_url=result.page_url or state.page_url,
+            published_at=result.published_at or state.published_at,
             unchanged=0 if changed else state.unchanged + 1,
             last_changed_at=obs.at if changed else state.last_changed_at,
         )
         return replace(base, next_due_at=revisit_due(base, policy, obs.at))
     if status in GONE_STATUSES:
         return replace(base, state=GONE, gone_at=state.gone_at or obs.at, failures=0, next_due_at=None)
-    if obs.error and "robots.txt" in obs.error:
+    if answer.error and "robots.txt" in answer.error:
         return replace(base, state=DISALLOWED, next_due_at=None)
     failures = state.failures + 1
     kind = BLOCKED if status in BLOCKED_STATUSES else FAILING

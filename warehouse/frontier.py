@@ -6,7 +6,7 @@ the pure ``transforms.frontier.observe``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,19 +14,9 @@ import duckdb
 import pyarrow as pa
 
 from transforms.dates import parse_datetime, to_utc
-from transforms.frontier import GONE, Observation, PageState, Revisit, observe
+from transforms.frontier import GONE, Answer, Observation, PageResult, PageState, Revisit, observe
 from warehouse.queries import query
 from warehouse.rows import table_schema
-
-
-@dataclass(frozen=True)
-class PageResult:
-    """What extraction and cleaning made of one fetched article page (keyed by its final URL)."""
-
-    content_hash: str | None
-    page_url: str | None
-    published_at: datetime | None
-    not_article: bool
 
 
 @dataclass(frozen=True)
@@ -52,7 +42,8 @@ def observations(
     inventory_complete: bool,
     now: datetime,
 ) -> dict[str, Observation]:
-    """Per article URL: what this crawl learned (discovery, answer, extracted content)."""
+    """Per article URL: what this crawl learned (discovery, answer, extracted content); ``results``
+    is keyed by the final URL of a fetch."""
     found: dict[str, Observation] = {}
     for cand in candidates:
         url = cand.get("url")
@@ -72,20 +63,14 @@ def observations(
         url = row["url"]
         base = found.get(url) or Observation(url=url, at=now, listed=False if inventory_complete else None)
         result = results.get(row.get("final_url") or url) or results.get(url)
-        found[url] = Observation(
-            **{
-                **asdict(base),
-                "fetched_at": parse_time(row.get("fetched_at")),
-                "status": row.get("status"),
-                "error": row.get("error"),
-                "etag": row.get("etag"),
-                "last_modified": row.get("last_modified"),
-                "content_hash": result.content_hash if result else None,
-                "page_url": result.page_url if result else None,
-                "published_at": result.published_at if result else None,
-                "not_article": result.not_article if result else False,
-            }
+        answer = Answer(
+            fetched_at=parse_time(row.get("fetched_at")),
+            status=row.get("status"),
+            error=row.get("error"),
+            etag=row.get("etag"),
+            last_modified=row.get("last_modified"),
         )
+        found[url] = replace(base, answer=answer, result=result or PageResult())
     return found
 
 

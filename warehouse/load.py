@@ -34,11 +34,11 @@ from transforms.decide import CurrentVersion, PageState, decide_pages, document_
 from transforms.document import build_document
 from transforms.drops import batch_drops, reasons, refusals
 from transforms.fetches import count_fetches, final_rows
-from transforms.frontier import Revisit
+from transforms.frontier import PageResult, Revisit
 from transforms.normalize import normalize_text
 from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
-from warehouse.frontier import PageResult, observations, parse_time, update_frontier
+from warehouse.frontier import observations, parse_time, update_frontier
 from warehouse.queries import query
 from warehouse.rows import insert_rows, select_rows, table_schema
 from warehouse.structure import learn_structure
