@@ -31,7 +31,6 @@ from spiders.archive import read_record
 from spiders.candidates import read_candidates
 from spiders.folder import CrawlFolder
 from transforms.dates import parse_datetime
-from transforms.extract import extract_article
 from transforms.kind import KINDS, REST_TYPE, SITEMAP_TYPE, sitemap_kind, wordpress_type
 from transforms.records import Article, Discard, Hints
 from transforms.serialize import from_dict, to_dict
@@ -64,6 +63,8 @@ def _too_large(ref: PageRef, size: int) -> Discard:
 
 def extract_page(ref: PageRef) -> dict[str, Any]:
     """Read one page from the archive and extract it; a crash becomes a Discard (the timeout is the pool's)."""
+    from transforms.extract import extract_article  # in the pool's workers only: the flow needs none of it
+
     try:
         headers, body, _, _ = read_record(Path(ref.out_dir), ref.warc_file, ref.warc_offset)
         content_type = ref.content_type or headers.get("Content-Type") or headers.get("content-type")
@@ -89,6 +90,8 @@ def _start_worker(parent: int) -> None:
     down), so that no orphaned worker keeps parsing after its run died; and load what the first
     page would otherwise load inside its timeout (language and date models: seconds on a busy
     machine), so that a replaced worker's first page is not killed for the worker's warm-up."""
+
+    from transforms.extract import extract_article
 
     exit_with_parent(parent=parent)  # flows/lifetime.py
     with contextlib.suppress(Exception):  # a warm-up only: a real page will say what is wrong
