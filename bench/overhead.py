@@ -1,12 +1,22 @@
 """Fixed overhead of small runs: where a no-op night's wall time goes, and how long `trawl sql` takes.
 
-Serves the demo sites on loopback, runs `trawl run` on them once (night 1, cold), then again
-with nothing changed (the no-op night), and splits the no-op night's wall time by the
-timestamps of its own log lines: process start and imports, the temporary Prefect API,
-planning, crawl, extract, load, indexes and checks, the run's end, and the exit. Then times
-`trawl sql "select 1"` (median of five).
+Serves the demo sites on loopback, runs `trawl run` on them once (night 1, cold), then times
+no-op nights (nothing changed) three ways, in the same run:
 
-    .venv/bin/python bench/overhead.py [--runs 2]
+- **baseline**: the nightly flow called as a plain Python function in a new process, so that
+  Prefect starts its own temporary API when the flow first needs it (what `trawl run` did
+  before ``flows/local_server.py``);
+- **trawl run, alone**: `trawl run` with no Prefect server around: it starts the temporary
+  API first thing and imports the flow while that boots;
+- **trawl run, beside `trawl serve`/`ui`**: a Prefect server is running and named in
+  ``$PREFECT_HOME/trawl-server.json``, as `trawl serve` and `trawl ui` do: `trawl run` uses it.
+
+Each no-op night's wall time is split by the timestamps of its own log lines: everything up to
+the flow's first line (process start, imports, the Prefect API), planning, crawl, extract,
+load, indexes and checks, the end of the flow, and the exit. Then `trawl sql "select 1"`
+(median of five).
+
+    .venv/bin/python bench/overhead.py [--runs 3]
 """
 
 from __future__ import annotations
@@ -19,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -26,19 +38,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.demo import DEMO_SOURCES, demo_sites  # noqa: E402
+from flows.local_server import advertised, answers  # noqa: E402
+from flows.ui import managed_process, offline_env, port_is_free  # noqa: E402
 
 TRAWL = str(Path(sys.executable).with_name("trawl"))
+PREFECT = str(Path(sys.executable).with_name("prefect"))
 STAMP = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+ +\| (.*)$")
 # (phase, the log line that ends it, "first" or "last" such line); a phase missing from the log is left out
 MARKS = (
-    ("start and imports", "Starting temporary server", "first"),
-    ("Prefect API start", "Beginning flow run", "first"),
+    ("start, imports, API", "Beginning flow run", "first"),
     ("plan", " source(s) into ", "first"),
     ("crawl", "Task run 'crawl-", "last"),
     ("extract", "Task run 'extract-", "last"),
     ("load", "Task run 'load-", "last"),
     ("indexes and checks", "Task run 'quality-", "last"),
-    ("end of the run", "Stopping temporary server", "first"),
+    ("end of the flow", "Finished in state", "last"),
+)
+BASELINE = (
+    "import sys; from flows.nightly import nightly; from flows.outcome import RunFailed\n"
+    "try: nightly(sources_file=sys.argv[1], db=sys.argv[2], data_dir=sys.argv[3])\n"
+    "except RunFailed: sys.exit(1)\n"
 )
 
 
@@ -52,10 +71,13 @@ def _stamps(log: str, day: datetime) -> list[tuple[float, str]]:
     return found
 
 
-def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+Night = tuple[float, float, str]
+
+
+def _run(args: list[str], env: dict[str, str]) -> Night:
     """(start, end) wall clock and the combined output of one command."""
     start = time.time()
-    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False, cwd=ROOT)
     end = time.time()
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -63,7 +85,7 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 
 
 def breakdown(start: float, end: float, log: str) -> list[tuple[str, float]]:
-    """Seconds per phase, from the command's start to its end, cut at the first line of each mark."""
+    """Seconds per phase, from the command's start to its end, cut at the marks' log lines."""
     stamps = _stamps(log, datetime.fromtimestamp(start))
     phases, last = [], start
     for name, mark, which in MARKS:
@@ -77,35 +99,74 @@ def breakdown(start: float, end: float, log: str) -> list[tuple[str, float]]:
     return phases
 
 
+@contextmanager
+def long_lived_server(home: Path) -> Iterator[str]:
+    """A Prefect server as `trawl serve`/`trawl ui` keep one, named in ``home`` the way they do."""
+    port = next(p for p in range(4300, 4400) if port_is_free(p))
+    env = offline_env(port, home)
+    with managed_process([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, home / "s.log"):
+        deadline = time.monotonic() + 180
+        while not answers(env["PREFECT_API_URL"]):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the Prefect server did not start; see {home / 's.log'}")
+            time.sleep(0.5)
+        with advertised(env["PREFECT_API_URL"], home):
+            yield env["PREFECT_API_URL"]
+
+
+def _nights(name: str, command: list[str], env: dict[str, str], runs: int) -> tuple[str, list[Night]]:
+    nights = [_run(command, env) for _ in range(runs)]
+    return name, nights
+
+
+def _report(name: str, nights: list[Night], baseline: float | None) -> float:
+    walls = [end - start for start, end, _ in nights]
+    median = statistics.median(walls)
+    ratio = f", {median / baseline:.2f}x the baseline" if baseline else ""
+    print(f"\n{name}: {median:.1f} s wall (median of {len(walls)}: {', '.join(f'{w:.1f}' for w in walls)}){ratio}")
+    chosen = sorted(nights, key=lambda n: n[1] - n[0])[len(nights) // 2]
+    total = chosen[1] - chosen[0]
+    for phase, seconds in breakdown(*chosen):
+        print(f"  {phase:22}{seconds:>7.1f} s{seconds / total:>6.0%}")
+    return median
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=2, help="no-op nights to time (the median is printed)")
+    parser.add_argument("--runs", type=int, default=3, help="no-op nights to time each way (the median is printed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="trawl-overhead-") as tmp, demo_sites() as server:
         base = Path(tmp)
+        home = base / "prefect"
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-        env |= {"PREFECT_HOME": str(base / "prefect"), "COLUMNS": "200", "PYTHONUNBUFFERED": "1"}
-        command = [TRAWL, "run", "--sources", str(DEMO_SOURCES), "--db", str(base / "w.duckdb")]
-        command += ["--data-dir", str(base / "data")]
+        env |= {"PREFECT_HOME": str(home), "COLUMNS": "200", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
+        db, data = str(base / "w.duckdb"), str(base / "data")
+        command = [TRAWL, "run", "--sources", str(DEMO_SOURCES), "--db", db, "--data-dir", data]
         start, end, _ = _run(command, env)
         print(f"demo sites: {', '.join(server.urls.values())}")
-        print(f"night 1 (cold, {sum(1 for _ in server.urls)} sources): {end - start:.1f} s wall")
-        nights = []
-        for _ in range(args.runs):
-            nights.append(_run(command, env))
-        walls = [end - start for start, end, _ in nights]
-        chosen = sorted(nights, key=lambda n: n[1] - n[0])[len(nights) // 2]
-        print(f"no-op night: {statistics.median(walls):.1f} s wall (median of {len(walls)}: ", end="")
-        print(", ".join(f"{w:.1f}" for w in walls) + ")")
-        print(f"{'phase':24}{'seconds':>9}{'share':>8}")
-        total = chosen[1] - chosen[0]
-        for name, seconds in breakdown(*chosen):
-            print(f"{name:24}{seconds:>9.1f}{seconds / total:>8.0%}")
+        print(f"night 1 (cold, {len(server.urls)} sources, new Prefect home): {end - start:.1f} s wall")
+        timed = [
+            _nights(
+                "baseline (Prefect's own temporary API)",
+                [sys.executable, "-c", BASELINE, str(DEMO_SOURCES), db, data],
+                env,
+                args.runs,
+            )
+        ]
+        timed.append(_nights("trawl run, alone (its temporary API boots during the imports)", command, env, args.runs))
+        with long_lived_server(home) as api:
+            print(f"a long-lived Prefect server at {api}, named in {home}/trawl-server.json")
+            timed.append(_nights("trawl run, beside trawl serve/ui (uses its server)", command, env, args.runs))
+        print("\nno-op nights (nothing changed on the demo sites):")
+        baseline = None
+        for name, nights in timed:
+            median = _report(name, nights, baseline)
+            baseline = baseline or median
         sql = []
         for _ in range(5):
-            start, end, _ = _run([TRAWL, "sql", "select 1", "--db", str(base / "w.duckdb"), "--format", "csv"], env)
+            start, end, _ = _run([TRAWL, "sql", "select 1", "--db", db, "--format", "csv"], env)
             sql.append(end - start)
-        print(f'trawl sql "select 1": {statistics.median(sql):.2f} s (median of 5)')
+        print(f'\ntrawl sql "select 1": {statistics.median(sql):.2f} s (median of 5)')
 
 
 if __name__ == "__main__":

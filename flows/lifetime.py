@@ -8,9 +8,8 @@ re-parented). ``pdeathsig=True`` also asks the kernel (``PR_SET_PDEATHSIG``) for
 when the parent *thread* exits; only safe where the thread that started the child waits for
 it (``subprocess.run`` in a crawl task), hence opt-in.
 
-Prefect 3 starts its temporary server lazily, from whichever thread first needs the API, as
-``python -m uvicorn`` (``SubprocessASGIServer``). :func:`bind_prefect_server` registers a
-subclass as that default server whose process runs :func:`exit_with_parent` before uvicorn.
+The temporary Prefect API a lone command starts (``flows.local_server.temporary_api``) runs
+:func:`exit_with_parent` before uvicorn too.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import ctypes
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from typing import Any
@@ -60,40 +58,12 @@ def child_env() -> dict[str, str]:
     return {**os.environ, PARENT_ENV: str(os.getpid())}
 
 
-_UVICORN = (
-    "import sys; from flows.lifetime import exit_with_parent; exit_with_parent(); "
-    "from uvicorn.main import main; sys.argv[0] = 'uvicorn'; main()"
-)
-
-
-def bind_prefect_server() -> None:
-    """Make Prefect's temporary API server (when one is used) die with this process."""
-    import prefect
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import get_current_settings
-
-    class BoundServer(SubprocessASGIServer):
-        """Prefect's own server command, started through :func:`exit_with_parent`."""
-
-        def start(self, timeout: int | None = None) -> None:
-            # a first start migrates a new database: on a busy machine well over Prefect's 20 s
-            configured = get_current_settings().server.ephemeral.startup_timeout_seconds
-            super().start(timeout or max(STARTUP_TIMEOUT_S, configured))
-
-        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
-            env = {
-                **child_env(),
-                "PREFECT_UI_ENABLED": "0",
-                "PREFECT__SERVER_EPHEMERAL": "1",
-                "PREFECT__SERVER_FINAL": "1",
-                **get_current_settings().to_environment_variables(exclude_unset=True),
-            }
-            args = ["--app-dir", str(prefect.__module_path__.parent), "--factory"]
-            args += ["prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port)]
-            args += ["--log-level", "error", "--lifespan", "on"]
-            return subprocess.Popen([sys.executable, "-c", _UVICORN, *args], env=env)
-
-    current = SubprocessASGIServer._instances.get(None)
-    if current is None or not current.running:
-        SubprocessASGIServer._instances.pop(None, None)
-        BoundServer()  # registers itself as the default (port None) instance
+def stop(process: subprocess.Popen[Any], grace: float) -> None:
+    """End a child: SIGTERM, then SIGKILL when it has not exited after ``grace`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 from cronsim import CronSim
 
 from flows import settings
+from flows.local_server import advertised, answers
 from flows.ui import HOST, PREFECT, UiError, managed_process, offline_env, port_is_free, wait_healthy
 
 # what a stop may take: children asked to end, then killed
@@ -37,13 +37,6 @@ def next_runs(cron: str, timezone: str, count: int = 1, after: datetime | None =
     return [next(times) for _ in range(count)]
 
 
-def _answers(api_url: str) -> bool:
-    try:
-        return httpx.get(f"{api_url}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @contextmanager
 def prefect_api(port: int, home: Path | None = None) -> Iterator[tuple[str, str]]:
     """(API URL, where it came from): the configured one, a local server on ``port``, or one started here."""
@@ -52,7 +45,7 @@ def prefect_api(port: int, home: Path | None = None) -> Iterator[tuple[str, str]
         yield configured, "PREFECT_API_URL"
         return
     local = f"http://{HOST}:{port}/api"
-    if not port_is_free(port) and _answers(local):
+    if not port_is_free(port) and answers(local):
         yield local, f"the Prefect server already on port {port}"
         return
     if not port_is_free(port):
@@ -63,7 +56,11 @@ def prefect_api(port: int, home: Path | None = None) -> Iterator[tuple[str, str]
     args = [PREFECT, "server", "start", "--host", HOST, "--port", str(port)]
     with managed_process(args, env, log, grace=STOP_GRACE_S) as server:
         wait_healthy(env["PREFECT_API_URL"], lambda: server.poll() is None, log)
-        yield env["PREFECT_API_URL"], f"a Prefect server started for this serve (UI {env['PREFECT_UI_URL']}, log {log})"
+        with advertised(env["PREFECT_API_URL"], home):  # a `trawl run` meanwhile uses this server
+            yield (
+                env["PREFECT_API_URL"],
+                f"a Prefect server started for this serve (UI {env['PREFECT_UI_URL']}, log {log})",
+            )
 
 
 def _children(pid: int) -> list[int]:

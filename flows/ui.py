@@ -21,6 +21,8 @@ from typing import IO, Any
 
 import httpx
 
+from flows.lifetime import stop
+from flows.local_server import advertised
 from flows.settings import PROJECT_ROOT
 
 HOST = "127.0.0.1"
@@ -110,13 +112,7 @@ def managed_process(
     try:
         yield child
     finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(timeout=10)
+        stop(child, grace)
         log.close()
 
 
@@ -145,6 +141,7 @@ def local_stack(
             )
         )
         wait_healthy(env["PREFECT_API_URL"], lambda: server.poll() is None, home / "logs" / "server.log")
+        stack.enter_context(advertised(env["PREFECT_API_URL"], home))  # `trawl run` uses this server
         running = Stack(env["PREFECT_UI_URL"], env["PREFECT_API_URL"], env, home)
         if demo:
             from flows.demo import DEMO_PORTS, DEMO_SOURCES, DemoUnavailable, demo_server_class, url_variable

@@ -3,6 +3,7 @@ its own, runs the nightly flow when the minute comes, and on SIGTERM stops every
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -14,9 +15,11 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import httpx
 import processes
 
 from flows.demo import DEMO_SOURCES, demo_sites
+from flows.local_server import SERVER_FILE
 
 TRAWL = str(Path(sys.executable).with_name("trawl"))
 MARK = "TRAWL_SERVE_TEST_MARK"
@@ -55,6 +58,28 @@ def test_serve_runs_the_nightly_flow_on_its_cron_and_stops_everything_on_sigterm
             assert any(COMPLETED in line for line in lines), "".join(lines)
             assert any("next runs:" in line for line in lines), "".join(lines)
             assert any("a Prefect server started for this serve" in line for line in lines), "".join(lines)
+            api = json.loads((tmp_path / "prefect" / SERVER_FILE).read_text())["api_url"]
+            other_db = tmp_path / "other" / "w.duckdb"
+            run = subprocess.run(  # a lone run meanwhile uses serve's server, not a temporary API of its own
+                [
+                    TRAWL,
+                    "run",
+                    "--sources",
+                    str(DEMO_SOURCES),
+                    "--db",
+                    str(other_db),
+                    "--data-dir",
+                    str(other_db.parent),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            assert run.returncode == 0 and f"Prefect API {api}" in run.stdout, run.stdout + run.stderr
+            flow_runs = httpx.post(f"{api}/flow_runs/filter", json={"limit": 50}, timeout=30).json()
+            assert any(r["parameters"].get("db") == str(other_db) for r in flow_runs), flow_runs
             started = time.monotonic()
             serve.send_signal(signal.SIGTERM)
             serve.wait(timeout=10)
@@ -64,6 +89,7 @@ def test_serve_runs_the_nightly_flow_on_its_cron_and_stops_everything_on_sigterm
                 os.killpg(serve.pid, signal.SIGKILL)
                 serve.wait()
     assert stopped_in <= 10, stopped_in
+    assert not (tmp_path / "prefect" / SERVER_FILE).exists()  # the server it named is gone, and so is the name
     left = processes.marked(MARK, mark)
     assert not left, left
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -97,7 +99,7 @@ def print_reports(reports: list[dict[str, Any]], wide: bool = False) -> None:
             err.print(f"[red]source {r['source']} {r['status']}:[/red] {reason}")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print the message, one ``error:`` line per line of it (a problem each), and exit 2.
 
     The text is printed as is, never as rich markup: ``[sources.<key>]`` must not vanish.
@@ -127,11 +129,10 @@ def free_space(db: Path | None, data_dir: Path | None) -> None:
     """Stop before a run starts when the disk of its data, warehouse or Prefect home is full."""
     import shutil
 
-    from prefect.settings import get_current_settings
-
     paths = settings.resolve_paths(db, data_dir)
     folders = {"data folder": paths.data_dir, "warehouse folder": paths.db.parent}
-    folders["Prefect home (PREFECT_HOME)"] = Path(get_current_settings().home)
+    # Prefect's own default home, not imported for it: Prefect reads its settings once, at import
+    folders["Prefect home (PREFECT_HOME)"] = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
     problems = []
     for label, folder in folders.items():
         existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("/"))
@@ -206,3 +207,28 @@ def utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
     if end_of_day and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
         value += timedelta(days=1)
     return value
+
+
+@contextmanager
+def flow_api(data_dir: Path) -> Iterator[Callable[[], str]]:
+    """The Prefect API of this command's flow run, as ``ready()`` (call it after the imports, just
+    before the flow): ``$PREFECT_API_URL``, else a running ``trawl ui``/``serve`` server, else a
+    temporary one started now, booting while the command imports the flow, stopped at the end
+    (``flows.local_server``)."""
+    from flows.local_server import ApiUnavailable, attach, temporary_api, use
+
+    api = attach()
+    if api is not None:
+        console.print(f"Prefect API {api}", markup=False, highlight=False)
+        with ExitStack() as stack:
+            yield lambda: use(api, stack)
+        return
+    with temporary_api(data_dir / "logs" / "prefect-api.log") as ready:
+
+        def checked() -> str:
+            try:
+                return ready()
+            except ApiUnavailable as error:
+                fail(str(error))
+
+        yield checked

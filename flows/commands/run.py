@@ -16,6 +16,7 @@ from flows.commands.common import (
     WideOption,
     console,
     fail,
+    flow_api,
     free_space,
     print_reports,
     print_rows,
@@ -56,29 +57,27 @@ def run(
         fail(str(error))
     usable_warehouse(db, data_dir)
     free_space(db, data_dir)
-    from flows.lifetime import bind_prefect_server
-    from flows.nightly import nightly
-    from flows.outcome import RunFailed
+    with flow_api(settings.resolve_paths(db, data_dir).data_dir) as ready:
+        from flows import progress
+        from flows.nightly import nightly
+        from flows.outcome import RunFailed
 
-    bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
-
-    from flows import progress
-
-    try:
-        with progress.terminal(console):
-            reports = cast(  # the flow returns its final state's result: the reports
-                list[dict[str, Any]],
-                nightly(
-                    sources_file=str(path),
-                    db=str(db) if db else None,
-                    data_dir=str(data_dir) if data_dir else None,
-                    only=source,
-                    full=full,
-                ),
-            )
-    except RunFailed as failed:  # every source was loaded and reported; some failed
-        print_reports(failed.reports, wide)
-        raise typer.Exit(1) from None
+        ready()  # the temporary API booted while the flow was imported
+        try:
+            with progress.terminal(console):
+                reports = cast(  # the flow returns its final state's result: the reports
+                    list[dict[str, Any]],
+                    nightly(
+                        sources_file=str(path),
+                        db=str(db) if db else None,
+                        data_dir=str(data_dir) if data_dir else None,
+                        only=source,
+                        full=full,
+                    ),
+                )
+        except RunFailed as failed:  # every source was loaded and reported; some failed
+            print_reports(failed.reports, wide)
+            raise typer.Exit(1) from None
     print_reports(reports, wide)
 
 
@@ -89,18 +88,19 @@ def demo(
 ) -> None:
     """Serve the bundled offline demo sites on loopback and run the nightly job on them."""
     from flows.demo import DemoUnavailable, demo_server_class, run_demo
-    from flows.lifetime import bind_prefect_server
 
     try:
         demo_server_class()
     except DemoUnavailable as error:
         fail(str(error))
-    bind_prefect_server()  # a killed run leaves no temporary Prefect server behind
-    from flows import progress
-
     paths = settings.resolve_paths(db, data_dir)
-    with progress.terminal(console):
-        reports = run_demo(paths)
+    with flow_api(paths.data_dir) as ready:
+        from flows import progress
+        from flows.nightly import nightly  # noqa: F401  (imported while the API boots)
+
+        ready()
+        with progress.terminal(console):
+            reports = run_demo(paths)
     print_reports(reports, wide)
     con = read_only(paths.db)
     console.print(f"\nWarehouse: [bold]{paths.db}[/bold]\n")
@@ -191,23 +191,25 @@ def reextract(
     data_dir: DataOption = None,
 ) -> None:
     """Rebuild documents from the WARC archive with the current extractor and cleaner (no network)."""
-    from flows import progress
-    from flows.outcome import RunFailed
-    from flows.reextract import reextract as reextract_flow
+    with flow_api(settings.resolve_paths(db, data_dir).data_dir) as ready:
+        from flows import progress
+        from flows.outcome import RunFailed
+        from flows.reextract import reextract as reextract_flow
 
-    try:
-        with progress.terminal(console):
-            summaries = cast(  # the flow returns its final state's result: one summary per source
-                list[dict[str, Any]],
-                reextract_flow(
-                    source=source,
-                    sources_file=str(sources) if sources else None,
-                    db=str(db) if db else None,
-                    data_dir=str(data_dir) if data_dir else None,
-                ),
-            )
-    except (RunFailed, SourcesError) as error:
-        fail(str(error))
+        ready()
+        try:
+            with progress.terminal(console):
+                summaries = cast(  # the flow returns its final state's result: one summary per source
+                    list[dict[str, Any]],
+                    reextract_flow(
+                        source=source,
+                        sources_file=str(sources) if sources else None,
+                        db=str(db) if db else None,
+                        data_dir=str(data_dir) if data_dir else None,
+                    ),
+                )
+        except (RunFailed, SourcesError) as error:
+            fail(str(error))
     columns = ["source", "pages", "changed", "new_pages", "fields"]
     print_rows(columns, [tuple(s[c] for c in columns) for s in summaries], title="Documents rebuilt from the archive")
 
