@@ -1,6 +1,6 @@
 """Decide what a batch of cleaned documents does to the warehouse: pure, no database.
 
-The loader reads the state of the batch's pages (``PageState``: which documents exist, each
+The loader reads what is stored of the batch's pages (``StoredState``: which documents exist, each
 page's current version and the text it had), this module says what to write (``Decision``):
 documents new by content hash, one outcome per page (new, duplicate of stored content,
 unchanged, re-cleaned in place, or edited: a new version with its diff), and the loader's writer
@@ -77,7 +77,7 @@ class CurrentVersion:
 
 
 @dataclass(frozen=True)
-class PageState:
+class StoredState:
     """What the warehouse knows of a batch's pages and documents, read once before deciding."""
 
     existing_documents: frozenset[str] = frozenset()
@@ -116,7 +116,7 @@ def document_rows(docs: list[Document], source: str, run_id: str, now: datetime)
 
 
 def decide_pages(
-    docs: list[Document], state: PageState, source: str, run_id: str, cleaning_version: str, now: datetime
+    docs: list[Document], state: StoredState, source: str, run_id: str, cleaning_version: str, now: datetime
 ) -> Decision:
     """Documents by content hash, then one outcome per page: new, duplicate, unchanged, re-cleaned or edited."""
     rows = document_rows(docs, source, run_id, now)

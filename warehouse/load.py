@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
-from transforms.decide import CurrentVersion, PageState, decide_pages, document_row, page_url, pages_of, raw_hash
+from transforms.decide import CurrentVersion, StoredState, decide_pages, document_row, page_url, pages_of, raw_hash
 from transforms.document import build_document
 from transforms.drops import batch_drops, reasons, refusals
 from transforms.fetches import count_fetches, final_rows
@@ -185,13 +185,13 @@ def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch, blo
     return model
 
 
-def _page_state(con: duckdb.DuckDBPyConnection, source: str, docs: list[Document]) -> PageState:
+def _stored_state(con: duckdb.DuckDBPyConnection, source: str, docs: list[Document]) -> StoredState:
     """The one read before deciding: which of the batch's documents exist, its pages' current versions and texts."""
     existing = select_rows(con, "existing_documents", [{"doc_id": d.content_hash} for d in docs])
     urls = [{"source": source, "url": url} for url in pages_of(docs)]
     current = {row[0]: CurrentVersion(*row[1:]) for row in select_rows(con, "current_versions", urls)}
     texts = select_rows(con, "document_texts", [{"doc_id": v.doc_id} for v in current.values() if v.doc_id])
-    return PageState(frozenset(row[0] for row in existing), current, dict(texts))
+    return StoredState(frozenset(row[0] for row in existing), current, dict(texts))
 
 
 def _load_documents(
@@ -203,7 +203,7 @@ def _load_documents(
     now: datetime,
 ) -> None:
     """Read the pages' state, decide (``transforms.decide``), write what was decided."""
-    state = _page_state(con, batch.source, docs)
+    state = _stored_state(con, batch.source, docs)
     decision = decide_pages(docs, state, batch.source, batch.run_id, model.version, now)
     report.new_documents, report.duplicates = decision.new_documents, decision.duplicates
     report.new_versions = decision.new_versions
