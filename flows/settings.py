@@ -76,6 +76,12 @@ def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or PROJECT_ROOT / ".prefect")
 
 
+def prefect_own_home() -> Path:
+    """Where Prefect itself keeps its database when trawl starts no server: $PREFECT_HOME, else
+    Prefect's default ~/.prefect (read here, not from Prefect, whose settings are fixed at import)."""
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+
+
 def resolve_paths(db: str | Path | None = None, data_dir: str | Path | None = None) -> Paths:
     """Explicit arguments first, then TRAWL_DATA_DIR / TRAWL_DB, then ./data and ./data/trawl.duckdb."""
     data = Path(data_dir or os.environ.get("TRAWL_DATA_DIR") or "data").resolve()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -131,8 +130,7 @@ def free_space(db: Path | None, data_dir: Path | None) -> None:
 
     paths = settings.resolve_paths(db, data_dir)
     folders = {"data folder": paths.data_dir, "warehouse folder": paths.db.parent}
-    # Prefect's own default home, not imported for it: Prefect reads its settings once, at import
-    folders["Prefect home (PREFECT_HOME)"] = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    folders["Prefect home (PREFECT_HOME)"] = settings.prefect_own_home()
     problems = []
     for label, folder in folders.items():
         existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("/"))
