@@ -18,11 +18,12 @@ from flows.commands.common import (
     print_json,
     print_rows,
 )
-from flows.sources import SourcesError, load_sources
 
 
 def sources_cmd(sources: SourcesOption = None, as_json: JsonOption = False) -> None:
     """Validate the sources file (every problem at once) and list its sources."""
+    from flows.sources import SourcesError, load_sources  # pydantic's models: not for every command's start
+
     path = sources or settings.default_sources_file()
     try:
         found = load_sources(path)

@@ -23,7 +23,6 @@ from flows.commands.common import (
     read_only,
     usable_warehouse,
 )
-from flows.sources import SourcesError, load_sources, select
 
 EXAMPLE_QUERIES = (
     "select source, language, count(*) as articles from articles group by all order by all",
@@ -50,6 +49,8 @@ def run(
     wide: WideOption = False,
 ) -> None:
     """Run the nightly job now: crawl, extract, clean, deduplicate and load (exit 1 when a source failed)."""
+    from flows.sources import SourcesError, load_sources, select  # pydantic's models: not for `trawl sql`
+
     path = sources or settings.default_sources_file()
     try:
         select(load_sources(path), source, path)
@@ -132,6 +133,8 @@ def serve(
         when = ", ".join(f"{t:%Y-%m-%d %H:%M %Z}" for t in upcoming)
         console.print(f"nightly on {cron!r} ({timezone}); next runs: {when}. Ctrl-C stops.", markup=False)
 
+    from flows.sources import SourcesError, load_sources, select
+
     path = sources or settings.default_sources_file()
     try:
         select(load_sources(path), None, path)
@@ -195,6 +198,7 @@ def reextract(
         from flows import progress
         from flows.outcome import RunFailed
         from flows.reextract import reextract as reextract_flow
+        from flows.sources import SourcesError
 
         ready()
         try:
