@@ -1,0 +1,304 @@
+"""End-to-end throughput and memory: `trawl run` on a large generated site against bare trafilatura.
+
+For each N (1,000 and 10,000 by default; ``--n 100000`` for the big one) it serves the site of
+``bench/bigsite.py`` on loopback (N posts of 42-121 KB, seven languages, a sitemap index), then:
+
+1. **cold run**: `trawl run` into a new warehouse (``polite = false``), timed, with the seconds of
+   each stage cut from its log, the peak RSS of every process kind (the run's main process, the
+   Scrapy crawl, the extraction workers, Prefect's temporary API), and the site's request count;
+2. **bare trafilatura, same run**: ``trafilatura.extract`` over the same HTML (the article
+   responses of the cold run's WARC archive) on a pool of all cores: pages/s, and trawl's
+   end-to-end pages/s as a ratio of it;
+3. **no-change night**: `trawl run` again, nothing changed: wall time, requests, ratios to the cold run;
+4. **CLI answers** on the warehouse: `trawl search` and an aggregate `trawl sql`, p50/p95 of 10 each.
+
+    .venv/bin/python bench/throughput.py [--n 1000 --n 10000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from overhead import breakdown  # noqa: E402
+
+TRAWL = str(Path(sys.executable).with_name("trawl"))
+KINDS = ("main", "crawl", "extract workers", "Prefect API", "other")
+
+
+def kind_of(cmdline: str, main_pid: int, pid: int) -> str:
+    if pid == main_pid:
+        return "main"
+    if "spiders.crawl" in cmdline:
+        return "crawl"
+    if "uvicorn" in cmdline:
+        return "Prefect API"
+    if "multiprocessing" in cmdline or "spawn_main" in cmdline or "forkserver" in cmdline:
+        return "extract workers"
+    return "other"
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _peak_mb(pid: int) -> tuple[str, float] | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return cmdline, int(line.split()[1]) / 1024
+    return None
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+@dataclass
+class Peaks:
+    """The peak RSS (MB) of the biggest process of each kind in a process tree, sampled every 0.2 s."""
+
+    mb: dict[str, float] = field(default_factory=dict)
+    main: list[tuple[float, float]] = field(default_factory=list)  # (time, resident MB) of the main process
+
+    def watch(self, root: int, stop: threading.Event) -> None:
+        while not stop.is_set():
+            todo, seen = [root], set()
+            while todo:
+                pid = todo.pop()
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                todo += _children(pid)
+                got = _peak_mb(pid)
+                if pid == root:
+                    self.main.append((time.time(), _rss_mb(pid)))
+                if got:
+                    kind = kind_of(got[0], root, pid)
+                    self.mb[kind] = max(self.mb.get(kind, 0.0), got[1])
+            stop.wait(0.2)
+
+
+@dataclass
+class Run:
+    wall: float
+    log: str
+    start: float
+    end: float
+    peaks: Peaks
+    returncode: int
+
+
+def timed_run(args: list[str], env: dict[str, str]) -> Run:
+    """Run a command, sampling the peak RSS of its process tree."""
+    peaks, stop = Peaks(), threading.Event()
+    start = time.time()
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        watcher = threading.Thread(target=peaks.watch, args=(proc.pid, stop), daemon=True)
+        watcher.start()
+        code = proc.wait()
+        end = time.time()
+        stop.set()
+        watcher.join()
+        out.seek(0)
+        log = out.read()
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} exited {code}:\n{log[-3000:]}")
+    return Run(end - start, log, start, end, peaks, code)
+
+
+@contextmanager
+def site(n: int, workdir: Path) -> Iterator[str]:
+    """Serve the generated site of ``n`` posts on a free loopback port; yield its URL."""
+    ready = workdir / f"site-{n}.port"
+    ready.unlink(missing_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "bigsite.py"), "--n", str(n), "--ready", str(ready)],
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not ready.exists() or not ready.read_text():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the benchmark site did not start")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{ready.read_text()}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def requests_served(url: str) -> int:
+    """The site's request count so far (its own counter; trawl never asks for this path)."""
+    import httpx
+
+    return int(httpx.get(url + "_bench/requests", timeout=10).text)
+
+
+def article_bodies(data_dir: Path) -> list[bytes]:
+    """The HTML of every article page the cold run extracted, read from its archive as trawl reads it."""
+    from flows.extract import article_refs
+    from spiders.archive import read_record
+
+    bodies = []
+    for out_dir in sorted(p for p in data_dir.glob("raw/*/*") if (p / "manifest.jsonl").exists()):
+        for ref in article_refs(out_dir):
+            bodies.append(read_record(out_dir, ref.warc_file, ref.warc_offset)[1])
+    return bodies
+
+
+def _bare(html: bytes) -> int:
+    import trafilatura
+
+    text = trafilatura.extract(html)
+    return len(text or "")
+
+
+def bare_trafilatura(bodies: list[bytes], processes: int) -> float:
+    """Seconds for ``trafilatura.extract`` over ``bodies`` on a pool of ``processes`` (started beforehand)."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(processes) as pool:
+        pool.map(_bare, bodies[: processes * 2])  # imports done in every worker before the clock starts
+        start = time.perf_counter()
+        pool.map(_bare, bodies, chunksize=8)
+        return time.perf_counter() - start
+
+
+def cli_times(args: list[str], env: dict[str, str], runs: int = 10) -> tuple[float, float]:
+    walls = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, env=env, capture_output=True, check=True, cwd=ROOT)
+        walls.append(time.perf_counter() - start)
+    walls.sort()
+    return statistics.median(walls), walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
+
+
+def _sources(path: Path, url: str, n: int) -> None:
+    path.write_text(
+        "[sources.bench]\n"
+        f'url = "{url}"\n'
+        'name = "Bench News"\n'
+        f"discovery = {{ max_pages = {n + 1000} }}\n"
+        "crawl = { polite = false, allow_private_addresses = true }\n",
+        encoding="utf-8",
+    )
+
+
+def _stages(run: Run) -> str:
+    return ", ".join(f"{name} {sec:.1f}" for name, sec in breakdown(run.start, run.end, run.log))
+
+
+def _peaks(run: Run) -> str:
+    return ", ".join(f"{k} {run.peaks.mb[k]:.0f}" for k in KINDS if k in run.peaks.mb)
+
+
+def _main_by_stage(run: Run) -> str:
+    """The main process's highest resident MB during each stage."""
+    parts, last = [], run.start
+    for name, seconds in breakdown(run.start, run.end, run.log):
+        inside = [mb for t, mb in run.peaks.main if last <= t < last + seconds]
+        parts.append(f"{name} {max(inside, default=0.0):.0f}")
+        last += seconds
+    return ", ".join(parts)
+
+
+def bench(n: int, workdir: Path) -> dict[str, float]:
+    base = workdir / f"n{n}"
+    shutil.rmtree(base, ignore_errors=True)  # a cold run: no archive, no warehouse from an earlier bench
+    base.mkdir(parents=True)
+    data, db, sources = base / "data", base / "trawl.duckdb", base / "sources.toml"
+    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect"), "TRAWL_DB": str(db)}
+    env.pop("PREFECT_API_URL", None)
+    cores = os.cpu_count() or 1
+    with site(n, workdir) as url:
+        _sources(sources, url, n)
+        command = [TRAWL, "run", "--sources", str(sources), "--db", str(db), "--data-dir", str(data)]
+        before = requests_served(url)
+        cold = timed_run(command, env)
+        cold_requests = requests_served(url) - before
+        bodies = article_bodies(data)
+        bare = bare_trafilatura(bodies, cores)
+        before = requests_served(url)
+        night = timed_run(command, env)
+        night_requests = requests_served(url) - before
+    search = cli_times([TRAWL, "search", "regierung", "--db", str(db), "--limit", "10"], env)
+    aggregate = cli_times(
+        [TRAWL, "sql", "select language, count(*) from articles group by 1 order by 2 desc", "--db", str(db)], env
+    )
+    pages = len(bodies)
+    trawl_rate, bare_rate = pages / cold.wall, pages / bare
+    size = sum(len(b) for b in bodies) / max(1, pages) / 1024
+    print(f"\nN = {n}: {pages} article pages archived (mean {size:.0f} KB)")
+    print(
+        f"  cold run         {cold.wall:8.1f} s  {trawl_rate:7.1f} pages/s  {cold_requests} requests  exit {cold.returncode}"
+    )
+    print(f"    stages (s)     {_stages(cold)}")
+    print(f"    peak RSS (MB)  {_peaks(cold)}")
+    print(f"    main RSS (MB)  {_main_by_stage(cold)}")
+    print(f"  bare trafilatura {bare:8.1f} s  {bare_rate:7.1f} pages/s  ({cores} processes, same pages)")
+    print(f"  ratio            {trawl_rate / bare_rate:8.2f}x bare trafilatura's pages/s")
+    print(
+        f"  no-change night  {night.wall:8.1f} s  ({night.wall / cold.wall:.3f}x the cold run)  {night_requests} requests"
+    )
+    print(f"    stages (s)     {_stages(night)}")
+    print(f"    peak RSS (MB)  {_peaks(night)}")
+    print(f"  trawl search     p50 {search[0]:.2f} s  p95 {search[1]:.2f} s")
+    print(f"  trawl sql (agg.) p50 {aggregate[0]:.2f} s  p95 {aggregate[1]:.2f} s")
+    return {"main_mb": cold.peaks.mb.get("main", 0.0), "ratio": trawl_rate / bare_rate}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, action="append", help="site sizes (default: 1000 and 10000)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args()
+    sizes = args.n or [1000, 10000]
+    with tempfile.TemporaryDirectory(prefix="trawl-throughput-") as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        results = {n: bench(n, workdir) for n in sizes}
+    if len(results) > 1:
+        small, big = results[min(results)], results[max(results)]
+        growth = big["main_mb"] / small["main_mb"] - 1 if small["main_mb"] else float("nan")
+        print(
+            f"\npeak RSS of the main process: {small['main_mb']:.0f} MB at N = {min(results)}, "
+            f"{big['main_mb']:.0f} MB at N = {max(results)} ({growth:+.0%})"
+        )
+
+
+if __name__ == "__main__":
+    main()
