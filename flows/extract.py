@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -41,6 +42,8 @@ PAGE_TIMEOUT_S = 30.0
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 # a worker is restarted after this many pages, so that no parser leak accumulates over a night
 PAGES_PER_WORKER = 200
+# pages handed to the pool ahead of the one being collected, per worker
+IN_FLIGHT_PER_WORKER = 8
 # how often a worker checks that the process that started it is still alive
 
 
@@ -197,6 +200,10 @@ def _outcome(ref: PageRef, future: Future[dict[str, Any]], timeout: float) -> di
         return to_dict(Discard(ref.url, "extraction_error", f"{type(error).__name__}: {error}"[:300]))
 
 
+def _done(ref: PageRef, future: Future[dict[str, Any]] | None, timeout: float) -> dict[str, Any]:
+    return to_dict(_too_large(ref, ref.size or 0)) if future is None else _outcome(ref, future, timeout)
+
+
 def _results(refs: list[PageRef], workers: int, timeout: float) -> Iterator[dict[str, Any]]:
     """In killable worker processes, one page per task, in the order of ``refs``."""
     if not refs:
@@ -208,13 +215,15 @@ def _results(refs: list[PageRef], workers: int, timeout: float) -> Iterator[dict
         initargs=(os.getpid(),),
         context=get_context("spawn"),  # never fork the flow's threads and sockets
     )
+    window: deque[tuple[PageRef, Future[dict[str, Any]] | None]] = deque()
     try:
-        futures = [
-            None if (ref.size or 0) > MAX_PAGE_BYTES else pool.schedule(extract_page, (ref,), timeout=timeout)
-            for ref in refs
-        ]
-        for ref, future in zip(refs, futures, strict=True):
-            yield to_dict(_too_large(ref, ref.size or 0)) if future is None else _outcome(ref, future, timeout)
+        for ref in refs:  # a bounded number of pages in flight: results never pile up in memory
+            too_large = (ref.size or 0) > MAX_PAGE_BYTES
+            window.append((ref, None if too_large else pool.schedule(extract_page, (ref,), timeout=timeout)))
+            if len(window) >= IN_FLIGHT_PER_WORKER * workers:
+                yield _done(*window.popleft(), timeout)
+        while window:
+            yield _done(*window.popleft(), timeout)
         pool.close()  # type: ignore[no-untyped-call]  # pebble has no annotations
     finally:
         pool.stop()  # type: ignore[no-untyped-call]
@@ -266,10 +275,26 @@ def extract_pages(
 
 
 def read_extracted(path: Path) -> list[Article | Discard]:
-    """The records an ``extract_crawl`` wrote."""
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                records.append(from_dict(json.loads(line)))
-    return records
+    """The records an ``extract_crawl`` wrote, all at once (tests, small files; the loader reads
+    them a chunk at a time through ``ExtractedFile``)."""
+    return [r for chunk in ExtractedFile(path).chunks(1000) for r in chunk]
+
+
+@dataclass(frozen=True)
+class ExtractedFile:
+    """An ``extracted.jsonl`` read a bounded chunk of records at a time, as often as asked
+    (``warehouse.load.RecordChunks``): the loader's memory does not grow with the crawl."""
+
+    path: Path
+
+    def chunks(self, size: int) -> Iterator[list[Article | Discard]]:
+        chunk: list[Article | Discard] = []
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    chunk.append(from_dict(json.loads(line)))
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk

@@ -28,7 +28,7 @@ from typing import Any
 
 from flows import settings
 from flows.crawl import CrawlResult, run_crawl
-from flows.extract import extract_crawl, read_extracted
+from flows.extract import ExtractedFile, extract_crawl
 from flows.runplan import RunPlan, crawl_outputs, plan_run
 from flows.sources import Source
 from spiders.folder import CrawlFolder
@@ -93,7 +93,7 @@ def read_batch(
         run_id=run_id,
         source=source.key,
         fetches=list(folder.manifest_rows()),
-        records=read_extracted(extracted) if extracted else [],
+        records=ExtractedFile(extracted) if extracted else [],
         crawl_stats=folder.stats(),
         crawl_error=error,
         started_at=started_at,

@@ -21,6 +21,7 @@ from flows.extract import read_extracted
 from flows.sources import load_sources
 from spiders.folder import CrawlFolder
 from transforms.records import Article
+from warehouse.load import record_chunks
 
 GOLDEN = Path(__file__).parent / "golden" / "kprf_demo" / "kprf-17-zhkh"
 
@@ -81,7 +82,9 @@ def test_a_recorded_page_goes_through_every_stage_into_the_warehouse(serve: Any,
 
     batch = pipeline.read_batch(source, folder, run.run_id, extracted)  # 4. the crawl folder, read once
     assert [f["url"] for f in batch.fetches if f["role"] == "article"] == [pages[0]["url"]]
-    assert batch.records == [article] and batch.crawl_stats["finish_reason"] == "finished"
+    assert [r for chunk in record_chunks(batch.records, 10) for r in chunk] == [article] and batch.crawl_stats[
+        "finish_reason"
+    ] == "finished"
 
     report = pipeline.load(paths.db, batch)  # 5. decide and write, one transaction
     assert (report.status, report.new_documents, report.fetched, report.discarded) == ("ok", 1, 1, 0)

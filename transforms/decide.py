@@ -16,14 +16,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from transforms.diff import text_diff
-from transforms.normalize import content_hash, normalize_text
+from transforms.normalize import content_hash, settle
 from transforms.records import Article, Document
 from transforms.urls import canonicalize
 
 
 def raw_hash(article: Article) -> str:
-    """The identity of an extracted text before cleaning (``extractions.raw_hash``)."""
-    return content_hash(normalize_text(article.text))
+    """The identity of an extracted text before cleaning (``extractions.raw_hash``). The text
+    is the extraction's, normalized there once (``transforms.extract``)."""
+    return content_hash(settle(article.text))
 
 
 def page_url(article: Article) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from transforms.boilerplate import Boilerplate, strip
-from transforms.normalize import NORMALIZER_VERSION, content_hash, normalize_text
+from transforms.normalize import NORMALIZER_VERSION, content_hash, settle
 from transforms.records import Article, Document
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -18,7 +18,7 @@ def build_document(source: str, article: Article, boilerplate: Boilerplate) -> D
     with different chrome is one document.
     """
     text, markdown, removed = strip(article.text, article.markdown, boilerplate, article.blocks)
-    text = normalize_text(text)
+    text = settle(text)  # the extraction normalized it; the strip only removed lines
     return Document(
         source=source,
         url=article.url,

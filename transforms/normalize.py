@@ -47,6 +47,14 @@ def normalize_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def settle(text: str) -> str:
+    """``normalize_text`` for a text that went through it already and then only lost lines (a
+    cleaned ``Article.text``): spaces folded, no blank lines, without ftfy's repair again (the
+    repair is the costly part, and the extraction did it once)."""
+    lines = (_fold_spaces(line) for line in text.replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def tidy(line: str) -> str:
     """Compose (NFC) and fold the spaces of a short string, without ftfy's costly repair:
     for attribute values and captions read straight from an already decoded page."""
@@ -64,8 +72,10 @@ def match_key(line: str) -> str:
 
 
 def line_key(line: str) -> str:
-    """The form under which a line is compared across pages (case and spacing folded)."""
-    return normalize_line(line).casefold()
+    """The form under which a line is compared across pages (composed, case and spacing folded).
+    Its lines come from texts the extraction repaired once (``normalize_text``), so ftfy does
+    not run again here: the boilerplate strip asks for the key of every line of every page."""
+    return tidy(line).casefold()
 
 
 def content_hash(normalized_text: str) -> str:

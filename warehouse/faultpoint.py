@@ -3,7 +3,8 @@
 ``TRAWL_PAUSE_AT=<name>`` in a process's environment makes it, on reaching that point, write the
 file named by ``TRAWL_PAUSE_MARKER`` (when set) and sleep until it is killed. Without the variable
 a point costs one dictionary lookup. Points: ``rebuild:after-load`` (the rebuild's pages are
-loaded, their change records not yet written; all in one transaction).
+loaded, their change records not yet written; all in one transaction); ``load:after-step-<i>``
+(a load's step ``i`` committed, the next ones not begun).
 """
 
 from __future__ import annotations

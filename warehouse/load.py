@@ -19,29 +19,52 @@ document in place: a re-clean is not a new version of the page, the page did not
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
 from transforms.boilerplate import MIN_DOCS, MIN_SHARE, Boilerplate, count_lines, learn, line_hash
 from transforms.decide import CurrentVersion, StoredState, decide_pages, document_row, page_url, pages_of, raw_hash
 from transforms.document import build_document
-from transforms.drops import batch_drops, reasons, refusals
+from transforms.drops import discover_drops, extract_drops, fetch_drops, reasons, refusals
 from transforms.fetches import count_fetches, final_rows
 from transforms.frontier import PageResult, Revisit
-from transforms.normalize import normalize_text
 from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
+from warehouse.faultpoint import pause_point
 from warehouse.frontier import observations, parse_time, update_frontier
 from warehouse.queries import query
 from warehouse.rows import insert_rows, select_rows, table_schema
-from warehouse.structure import learn_structure
+from warehouse.structure import count_structure, learn_blocks_of
+
+LOAD_CHUNK = 1000  # pages per step of a load: one transaction each, memory flat in the source's size
+DISCARD = "discard:"  # a step's count of extraction discards of one reason: "discard:<reason>"
+
+
+class RecordChunks(Protocol):
+    """Records read a bounded chunk at a time (an ``extracted.jsonl``, see ``flows.extract``),
+    as often as the loader asks: it reads them twice (counts, then documents)."""
+
+    def chunks(self, size: int) -> Iterator[list[Article | Discard]]: ...
+
+
+Records = Sequence[Article | Discard] | RecordChunks
+
+
+def record_chunks(records: Records, size: int) -> Iterator[list[Article | Discard]]:
+    """The records ``size`` at a time, in their order."""
+    if isinstance(records, Sequence):
+        for start in range(0, len(records), size):
+            yield list(records[start : start + size])
+    else:
+        yield from records.chunks(size)
 
 
 @dataclass(frozen=True)
@@ -51,7 +74,7 @@ class SourceBatch:
     run_id: str
     source: str
     fetches: list[dict[str, Any]]
-    records: list[Article | Discard]
+    records: Records
     crawl_stats: dict[str, Any] = field(default_factory=dict)
     crawl_error: str | None = None
     started_at: datetime | None = None
@@ -100,6 +123,73 @@ class LoadReport:
         return data
 
 
+@dataclass(frozen=True)
+class Step:
+    """What one step of a load counted (the report's counters) and settled (pages for the frontier)."""
+
+    counts: Counter[str]
+    results: dict[str, PageResult]
+
+
+def _result(content_hash: str | None, url: str | None, published: str | None, not_article: bool) -> PageResult:
+    return PageResult(content_hash, url, parse_time(published), not_article)
+
+
+@dataclass
+class Progress:
+    """The steps of a source's load finished so far in this run (by earlier attempts too)."""
+
+    done: set[str] = field(default_factory=set)
+    counts: Counter[str] = field(default_factory=Counter)
+    results: dict[str, PageResult] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, run_id: str, source: str) -> Progress:
+        progress = cls()
+        for step, counts, results in con.execute(
+            query("load_progress"), {"run_id": run_id, "source": source}
+        ).fetchall():
+            progress.done.add(step)
+            progress.counts.update(json.loads(counts))
+            progress.results.update({url: _result(*row) for url, row in json.loads(results).items()})
+        return progress
+
+    def record(self, con: duckdb.DuckDBPyConnection, batch: SourceBatch, name: str, step: Step, now: datetime) -> None:
+        """Add a step's figures, and store them with its name inside the step's own transaction."""
+        self.done.add(name)
+        self.counts.update(step.counts)
+        self.results.update(step.results)
+        results = {
+            url: [r.content_hash, r.page_url, r.published_at.isoformat() if r.published_at else None, r.not_article]
+            for url, r in step.results.items()
+        }
+        row = {
+            "run_id": batch.run_id,
+            "source": batch.source,
+            "step": name,
+            "counts": json.dumps(step.counts),
+            "results": json.dumps(results, ensure_ascii=False),
+            "done_at": now,
+        }
+        insert_rows(con, "insert_load_progress", [row])
+
+    def fill(self, report: LoadReport) -> None:
+        """The report's page counters: the sums over every step."""
+        for name in (
+            "extracted",
+            "discarded",
+            "dates_rejected",
+            "new_documents",
+            "duplicates",
+            "new_versions",
+            "recleaned",
+            "boilerplate_removed",
+        ):
+            setattr(report, name, self.counts[name])
+        reasons = Counter({k.removeprefix(DISCARD): n for k, n in self.counts.items() if k.startswith(DISCARD)})
+        report.discard_reasons = dict(sorted(reasons.items()))
+
+
 def _fetch_rows(batch: SourceBatch, columns: list[str]) -> list[dict[str, Any]]:
     rows = []
     for row in final_rows(batch.fetches):
@@ -130,7 +220,7 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
         row[0]
         for row in select_rows(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
     }
-    fresh = [normalize_text(a.text) for h, a in sorted(by_hash.items()) if h not in known]
+    fresh = [a.text for h, a in sorted(by_hash.items()) if h not in known]  # normalized at extraction
     counts = count_lines(fresh)
     insert_rows(
         con,
@@ -158,7 +248,7 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
 
 
 def _relearn_boilerplate(con: duckdb.DuckDBPyConnection, batch: SourceBatch, blocks: frozenset[str]) -> Boilerplate:
-    rows = con.execute(query("source_line_counts"), {"source": batch.source}).fetchall()
+    rows = con.execute(query("source_line_counts"), {"source": batch.source, "min_docs": batch.min_docs}).fetchall()
     documents_row = con.execute(query("source_documents_count"), {"source": batch.source}).fetchone()
     documents = int(documents_row[0]) if documents_row else 0
     counts = {row[1]: row[2] for row in rows}
@@ -195,36 +285,39 @@ def _stored_state(con: duckdb.DuckDBPyConnection, source: str, docs: list[Docume
 
 
 def _load_documents(
-    con: duckdb.DuckDBPyConnection,
-    batch: SourceBatch,
-    docs: list[Document],
-    model: Boilerplate,
-    report: LoadReport,
-    now: datetime,
-) -> None:
-    """Read the pages' state, decide (``transforms.decide``), write what was decided."""
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, docs: list[Document], model: Boilerplate, now: datetime
+) -> Counter[str]:
+    """Read the pages' state, decide (``transforms.decide``), write what was decided; the counts."""
     state = _stored_state(con, batch.source, docs)
     decision = decide_pages(docs, state, batch.source, batch.run_id, model.version, now)
-    report.new_documents, report.duplicates = decision.new_documents, decision.duplicates
-    report.new_versions = decision.new_versions
-    report.recleaned += decision.recleaned_changed
     insert_rows(con, "insert_documents", decision.documents)
     insert_rows(con, "reclean_versions", decision.recleaned)
     insert_rows(con, "close_versions", decision.versions)
     insert_rows(con, "insert_versions", decision.versions)
     insert_rows(con, "insert_version_diffs", decision.diffs)
+    return Counter(
+        new_documents=decision.new_documents,
+        duplicates=decision.duplicates,
+        new_versions=decision.new_versions,
+        recleaned=decision.recleaned_changed,
+    )
 
 
 def _reclean(
-    con: duckdb.DuckDBPyConnection, batch: SourceBatch, model: Boilerplate, report: LoadReport, now: datetime
-) -> None:
-    """Clean again, from their stored extractions, the source's current pages that an older
-    boilerplate list cleaned; point each at its rebuilt document."""
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, model: Boilerplate, now: datetime, after: str, chunk: int
+) -> tuple[str, Step] | None:
+    """Clean again, from their stored extractions, the next ``LOAD_CHUNK`` of the source's current
+    pages (by URL, after ``after``) that an older boilerplate list cleaned; point each at its
+    rebuilt document. The last URL done and the count, or None when none is left."""
     stale = con.execute(
-        query("stale_cleanings"), {"source": batch.source, "cleaning_version": model.version}
+        query("stale_cleanings"),
+        {"source": batch.source, "cleaning_version": model.version, "after": after, "limit": chunk},
     ).fetchall()
+    if not stale:
+        return None
     updates: list[dict[str, Any]] = []
     rows: dict[str, dict[str, Any]] = {}
+    changed = 0
     for url, version, doc_id, raw, record in stale:
         article = from_dict(json.loads(record))
         if not isinstance(article, Article):
@@ -241,13 +334,14 @@ def _reclean(
                 "cleaning_version": model.version,
             }
         )
-        report.recleaned += doc.content_hash != doc_id
+        changed += doc.content_hash != doc_id
     existing = {row[0] for row in select_rows(con, "existing_documents", [{"doc_id": h} for h in rows])}
     insert_rows(con, "insert_documents", [row for h, row in rows.items() if h not in existing])
     insert_rows(con, "reclean_versions", updates)
+    return str(stale[-1][0]), Step(Counter(recleaned=changed), {})
 
 
-def _page_results(batch: SourceBatch, docs: list[Document], discards: list[Discard]) -> dict[str, PageResult]:
+def _page_results(docs: list[Document], discards: list[Discard]) -> dict[str, PageResult]:
     """Per fetched URL (final URL): the content it held, for the frontier."""
     results = {d.url: PageResult(d.content_hash, page_url(d.article), d.article.published_at, False) for d in docs}
     for discard in discards:
@@ -259,15 +353,12 @@ def _page_results(batch: SourceBatch, docs: list[Document], discards: list[Disca
 def _load_frontier(
     con: duckdb.DuckDBPyConnection,
     batch: SourceBatch,
-    docs: list[Document],
-    discards: list[Discard],
+    results: dict[str, PageResult],
     report: LoadReport,
     now: datetime,
 ) -> None:
     complete = bool(batch.crawl_stats.get("trawl/inventory_complete"))
-    found = observations(
-        final_rows(batch.fetches), batch.candidates, _page_results(batch, docs, discards), complete, now
-    )
+    found = observations(final_rows(batch.fetches), batch.candidates, results, complete, now)
     counts = update_frontier(con, batch.source, found, batch.candidates, complete, batch.revisit)
     report.gone, report.not_due = counts.gone, counts.not_due
     insert_rows(
@@ -281,35 +372,100 @@ def _load_frontier(
     )
 
 
-def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
-    """Load one source's batch inside the caller's transaction and return its report."""
-    now = datetime.now(UTC)
-    report = LoadReport(batch.run_id, batch.source, started_at=batch.started_at, crawl_stats=batch.crawl_stats)
+def _learn(con: duckdb.DuckDBPyConnection, batch: SourceBatch, now: datetime, chunk: int) -> Boilerplate:
+    """Count the lines and blocks of the batch's texts new to the source (a chunk at a time: the
+    counts skip texts counted before, so a rerun counts nothing twice), then learn the source's
+    boilerplate from all its counts, once."""
+    for records in record_chunks(batch.records, chunk):
+        articles = [r for r in records if isinstance(r, Article)]
+        count_structure(con, batch, articles, now)
+        _learn_lines(con, batch, articles, now)
+    return _relearn_boilerplate(con, batch, learn_blocks_of(con, batch.source, batch.run_id))
+
+
+def _digest(urls: list[str]) -> str:
+    return hashlib.sha1("\n".join(urls).encode("utf-8")).hexdigest()[:16]
+
+
+def _load_chunk(
+    con: duckdb.DuckDBPyConnection,
+    batch: SourceBatch,
+    chunk: list[Article | Discard],
+    model: Boilerplate,
+    now: datetime,
+) -> Step:
+    """Clean, decide and write one chunk of the batch's pages; what it counted and settled."""
+    articles = [r for r in chunk if isinstance(r, Article)]
+    discards = [r for r in chunk if isinstance(r, Discard)]
+    drops = extract_drops(chunk)
+    insert_rows(con, "insert_drops", [{"run_id": batch.run_id, "source": batch.source, **asdict(d)} for d in drops])
+    docs = [build_document(batch.source, a, model) for a in articles]
+    counts = _load_documents(con, batch, docs, model, now)
+    counts.update(
+        extracted=len(articles),
+        discarded=len(discards),
+        dates_rejected=sum(1 for d in drops if d.stage == "dates"),
+        boilerplate_removed=sum(d.boilerplate_removed for d in docs),
+    )
+    counts.update(f"{DISCARD}{d.reason}" for d in drops if d.stage == "extract")
+    return Step(counts, _page_results(docs, discards))
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    batch: SourceBatch,
+    report: LoadReport,
+    results: dict[str, PageResult],
+    now: datetime,
+) -> None:
+    """The load's last step: fetches and their drops, the frontier, REST names, the report row."""
     _count_fetches(batch, report)
-    articles = [r for r in batch.records if isinstance(r, Article)]
-    discards = [r for r in batch.records if isinstance(r, Discard)]
-    drops = batch_drops(batch.fetches, batch.candidates, batch.records)  # every count of drops reads these
-    report.extracted = len(articles)
-    report.discarded = len(discards)
-    report.discard_reasons = dict(sorted(Counter(d.reason for d in drops if d.stage == "extract").items()))
+    drops = [*discover_drops(batch.candidates), *fetch_drops(batch.fetches)]
     report.failed_reasons = reasons(drops, "fetch")
     report.blocked = refusals(batch.fetches)
-    report.dates_rejected = sum(1 for d in drops if d.stage == "dates")
     fetches = table_schema(con, "fetches")
     insert_rows(con, "insert_fetches", _fetch_rows(batch, fetches.names), fetches)
     insert_rows(con, "insert_drops", [{"run_id": batch.run_id, "source": batch.source, **asdict(d)} for d in drops])
-    blocks = learn_structure(con, batch, articles, now)
-    _learn_lines(con, batch, articles, now)
-    model = _relearn_boilerplate(con, batch, blocks)
-    docs = [build_document(batch.source, a, model) for a in articles]
-    report.boilerplate_removed = sum(d.boilerplate_removed for d in docs)
-    report.cleaning_version = model.version
-    _load_documents(con, batch, docs, model, report, now)
-    _reclean(con, batch, model, report, now)
-    _load_frontier(con, batch, docs, discards, report, now)
+    _load_frontier(con, batch, results, report, now)
     report.finished_at = datetime.now(UTC)
     insert_rows(con, "upsert_run_source", [report.row()])
+    con.execute("delete from load_progress where run_id = ? and source = ?", [batch.run_id, batch.source])
+
+
+def _steps(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, step: Callable[[], AbstractContextManager[None]], chunk: int
+) -> LoadReport:
+    """The load, one bounded step after the other, each inside ``step()`` (a transaction of its
+    own, or nothing inside the caller's); a step an earlier attempt finished is not done again."""
+    now = datetime.now(UTC)
+    report = LoadReport(batch.run_id, batch.source, started_at=batch.started_at, crawl_stats=batch.crawl_stats)
+    progress = Progress.read(con, batch.run_id, batch.source)
+    with step():
+        model = _learn(con, batch, now, chunk)
+    report.cleaning_version = model.version
+    for i, records in enumerate(record_chunks(batch.records, chunk)):
+        name = f"load-{i}-{_digest([r.url for r in records])}"
+        if name not in progress.done:
+            with step():
+                progress.record(con, batch, name, _load_chunk(con, batch, records, model, now), now)
+            pause_point(f"load:after-step-{i}")
+    after = ""
+    while True:
+        with step():
+            done = _reclean(con, batch, model, now, after, chunk)
+            if done is None:
+                break
+            after, found = done
+            progress.record(con, batch, f"reclean-{_digest([after])}", found, now)
+    progress.fill(report)
+    with step():
+        _finish(con, batch, report, progress.results, now)
     return report
+
+
+def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, chunk: int = LOAD_CHUNK) -> LoadReport:
+    """Load one source's batch inside the caller's transaction and return its report."""
+    return _steps(con, batch, nullcontext, chunk)
 
 
 @contextmanager
@@ -324,7 +480,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> LoadReport:
-    """Load one source's batch in one transaction and return its report."""
-    with transaction(con):
-        return apply_batch(con, batch)
+def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, chunk: int = LOAD_CHUNK) -> LoadReport:
+    """Load one source's batch in bounded steps (``chunk`` pages each), each in its own
+    transaction, and return its report. Memory stays flat in the number of pages; a load killed
+    half-way leaves every finished step committed and is completed by loading the batch again
+    (the source has no report row until the last step commits)."""
+    return _steps(con, batch, lambda: transaction(con), chunk)

@@ -22,7 +22,7 @@ from transforms.decide import document_row
 from transforms.document import build_document
 from transforms.records import Article
 from warehouse.faultpoint import pause_point
-from warehouse.load import LoadReport, SourceBatch, apply_batch, transaction
+from warehouse.load import LOAD_CHUNK, LoadReport, SourceBatch, apply_batch, record_chunks, transaction
 from warehouse.queries import query
 from warehouse.rows import insert_rows, select_rows
 from warehouse.structure import stored_blocks
@@ -89,9 +89,10 @@ def _metadata_changes(
 def rebuild_source(con: duckdb.DuckDBPyConnection, batch: SourceBatch, versions: Versions) -> RebuildReport:
     """Load a batch of re-extracted records and record how the source's documents changed."""
     started = datetime.now(UTC)
-    articles = [r for r in batch.records if isinstance(r, Article)]
-    report = RebuildReport(batch.run_id, batch.source, pages=len(batch.records))
-    report.discarded = len(batch.records) - len(articles)
+    records = [r for chunk in record_chunks(batch.records, LOAD_CHUNK) for r in chunk]  # one transaction anyway
+    articles = [r for r in records if isinstance(r, Article)]
+    report = RebuildReport(batch.run_id, batch.source, pages=len(records))
+    report.discarded = len(records) - len(articles)
     with transaction(con):  # one transaction: the changes and their records, or neither
         before = dict(con.execute(query("current_pages_of_source"), {"source": batch.source}).fetchall())
         report.load = apply_batch(con, batch)  # new texts, documents, page versions, re-cleans

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from transforms.normalize import content_hash, normalize_text
+from transforms.decide import raw_hash
 from transforms.records import Article
 from transforms.structure import MAX_BODY_SHARE, MIN_PAGES, MIN_SHARE, BlockCount, count_blocks, learn_blocks
 from warehouse.queries import query
@@ -52,7 +52,7 @@ def _counts(source: str, fresh: dict[str, Article]) -> tuple[dict[str, BlockCoun
 
 def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article]) -> dict[str, Article]:
     """The pages whose blocks the source has not counted, by extracted text (``raw_hash``), each once."""
-    by_hash = {content_hash(normalize_text(a.text)): a for a in articles}
+    by_hash = {raw_hash(a): a for a in articles}
     if not by_hash:
         return {}
     con.register("batch", pa.Table.from_pylist([{"source": source, "raw_hash": h} for h in by_hash]))
@@ -63,12 +63,9 @@ def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article])
     return {h: a for h, a in by_hash.items() if h not in known}
 
 
-def learn_structure(
-    con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime
-) -> frozenset[str]:
-    """Add the blocks of the batch's pages new to the source to its counts; return the blocks
-    learned from all of them."""
-    source, run_id = batch.source, batch.run_id
+def count_structure(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
+    """Add the blocks of the pages new to the source to its counts."""
+    source = batch.source
     counts, pages = _counts(source, _fresh(con, source, articles))
     insert_rows(
         con,
@@ -86,6 +83,10 @@ def learn_structure(
         ],
     )
     insert_rows(con, "upsert_block_pages", [{"source": source, "raw_hash": h, "seen_at": now} for h in pages])
+
+
+def learn_blocks_of(con: duckdb.DuckDBPyConnection, source: str, run_id: str) -> frozenset[str]:
+    """Learn the source's structural boilerplate from all its block counts; store and return it."""
     rows = con.execute(query("source_block_counts"), {"source": source}).fetchall()
     source_pages = int(rows[0][4]) if rows else 0
     learned = learn_blocks(

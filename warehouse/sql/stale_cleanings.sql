@@ -1,8 +1,11 @@
--- a source's current pages cleaned under another cleaning version, with the extraction to clean again
+-- a source's current pages cleaned under another cleaning version, with the extraction to clean
+-- again: the first $limit of them by URL after $after (the loader cleans them a bounded step at a time)
 with stale as (
     select url, version, doc_id, raw_hash, fetched_url
     from page_versions
-    where source = $source and valid_to is null and coalesce(cleaning_version, '') <> $cleaning_version
+    where
+        source = $source and valid_to is null and coalesce(cleaning_version, '') <> $cleaning_version
+        and url > $after
 ),
 newest as (
     select
@@ -24,4 +27,4 @@ final as (
     from newest
     where pick = 1
 )
-select * from final order by url;
+select * from final order by url limit $limit;
