@@ -12,7 +12,7 @@ from transforms.quality import WARNING, Check
 from warehouse.db import connect
 from warehouse.neardup import index_near_duplicates
 from warehouse.quality import run_checks
-from warehouse.search import refresh_search
+from warehouse.search import INDEX_MEMORY_LIMIT, refresh_search
 from warehouse.snapshot import publish
 
 
@@ -38,6 +38,7 @@ def refresh_indexes(db: str, run_id: str, near_dup_threshold: float) -> dict[str
     try:
         con = connect(db)
         try:
+            con.execute(f"set memory_limit = '{INDEX_MEMORY_LIMIT}'")
             near = index_near_duplicates(con, LshParams.for_threshold(near_dup_threshold), run_id)
             indexed = refresh_search(con)
             con.execute("checkpoint")

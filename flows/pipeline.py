@@ -33,7 +33,7 @@ from flows.runplan import RunPlan, crawl_outputs, plan_run
 from flows.sources import Source
 from spiders.folder import CrawlFolder
 from warehouse.db import connect
-from warehouse.load import LoadReport, SourceBatch, load_batch
+from warehouse.load import LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch
 
 VERSION = "0.1.0"
 
@@ -109,6 +109,7 @@ def load(db: Path, batch: SourceBatch) -> LoadReport:
     """Decide and write one source's batch in one warehouse transaction (``warehouse.load``)."""
     con = connect(db)
     try:
+        con.execute(f"set memory_limit = '{LOADER_MEMORY_LIMIT}'")
         return load_batch(con, batch)
     finally:
         con.close()

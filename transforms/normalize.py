@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 import ftfy
+import ftfy.badness
+import ftfy.chardata
 
 NORMALIZER_VERSION = "2"  # 2: full-width CJK punctuation kept
 
@@ -22,10 +24,30 @@ _RUNS_OF_SPACE = re.compile(r" {2,}")
 # query parameters that identify a campaign or a click, never a page
 
 
+# every character one of ftfy's fixes (as configured in ``repair``) could change, besides mojibake
+# (``ftfy.badness.is_bad``) and composition (NFC): HTML entities (&), C1 controls and the
+# Unicode line breaks, ligatures, surrogates, terminal escapes, control characters; read from
+# ftfy's own tables, so that it follows the pinned version
+_TOUCHED = re.compile(
+    "["
+    + re.escape(
+        "&\r\u2028\u2029\x1b" + "".join(chr(c) for c in (*ftfy.chardata.LIGATURES, *ftfy.chardata.CONTROL_CHARS))
+    )
+    + "\x80-\x9f\ud800-\udfff]"
+)
+
+
+def untouched(text: str) -> bool:
+    """True when ``ftfy.fix_text`` (as ``repair`` calls it) would return the text unchanged: no
+    character any of its fixes acts on, no mojibake by ftfy's own test, already composed. One
+    regex search instead of ftfy's dozen passes per line (most pages need no repair at all)."""
+    return _TOUCHED.search(text) is None and unicodedata.is_normalized("NFC", text) and not ftfy.badness.is_bad(text)
+
+
 def repair(text: str) -> str:
     """Mojibake repaired and Unicode composed (NFC); typography (curly quotes) and character
     widths kept (narrowing would turn Chinese and Japanese full-width punctuation into ASCII)."""
-    if not text:
+    if not text or untouched(text):
         return text
     return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_character_width=False)
 

@@ -6,7 +6,7 @@ the pure ``transforms.frontier.observe``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -74,6 +74,9 @@ def observations(
     return found
 
 
+STATE_FIELDS = tuple(f.name for f in fields(PageState))
+
+
 def _previous(con: duckdb.DuckDBPyConnection, source: str, urls: list[str]) -> dict[str, PageState]:
     if not urls:
         return {}
@@ -108,7 +111,7 @@ def update_frontier(
         state = observe(prev, found[url], policy, source)
         if state.state == GONE and prev is not None and prev.state != GONE and prev.content_hash is not None:
             gone += 1
-        rows.append(asdict(state))
+        rows.append({name: getattr(state, name) for name in STATE_FIELDS})  # flat values: no deep copy
     if rows:
         con.register("batch", pa.Table.from_pylist(rows, schema=table_schema(con, "frontier")))
         try:

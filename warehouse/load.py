@@ -44,7 +44,12 @@ from warehouse.queries import query
 from warehouse.rows import insert_rows, select_rows, table_schema
 from warehouse.structure import count_structure, learn_blocks_of
 
-LOAD_CHUNK = 1000  # pages per step of a load: one transaction each, memory flat in the source's size
+LOAD_CHUNK = 500  # pages per step of a load: one transaction each, memory flat in the source's size
+# DuckDB's memory for a loader's connection: it keeps what a load reads and writes cached up to its
+# limit (80 % of RAM by default), so that the main process grew with the source; with this limit
+# and 500-page steps a 10,000-page load peaks ~320 MB above its start, with no growth from step
+# to step (bench/throughput.py); what does not fit is spilled to disk
+LOADER_MEMORY_LIMIT = "128MB"
 DISCARD = "discard:"  # a step's count of extraction discards of one reason: "discard:<reason>"
 
 
@@ -372,14 +377,16 @@ def _load_frontier(
     )
 
 
-def _learn(con: duckdb.DuckDBPyConnection, batch: SourceBatch, now: datetime, chunk: int) -> Boilerplate:
-    """Count the lines and blocks of the batch's texts new to the source (a chunk at a time: the
-    counts skip texts counted before, so a rerun counts nothing twice), then learn the source's
-    boilerplate from all its counts, once."""
-    for records in record_chunks(batch.records, chunk):
-        articles = [r for r in records if isinstance(r, Article)]
-        count_structure(con, batch, articles, now)
-        _learn_lines(con, batch, articles, now)
+def _count(con: duckdb.DuckDBPyConnection, batch: SourceBatch, records: list[Article | Discard], now: datetime) -> None:
+    """Count the lines and blocks of a chunk's texts new to the source and store the extractions
+    (texts counted before are skipped: a rerun counts nothing twice)."""
+    articles = [r for r in records if isinstance(r, Article)]
+    count_structure(con, batch, articles, now)
+    _learn_lines(con, batch, articles, now)
+
+
+def _learn(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Boilerplate:
+    """The source's boilerplate, learned once from all its counts (blocks and lines)."""
     return _relearn_boilerplate(con, batch, learn_blocks_of(con, batch.source, batch.run_id))
 
 
@@ -440,8 +447,11 @@ def _steps(
     now = datetime.now(UTC)
     report = LoadReport(batch.run_id, batch.source, started_at=batch.started_at, crawl_stats=batch.crawl_stats)
     progress = Progress.read(con, batch.run_id, batch.source)
+    for records in record_chunks(batch.records, chunk):  # every text counted before the boilerplate is learned
+        with step():
+            _count(con, batch, records, now)
     with step():
-        model = _learn(con, batch, now, chunk)
+        model = _learn(con, batch)
     report.cleaning_version = model.version
     for i, records in enumerate(record_chunks(batch.records, chunk)):
         name = f"load-{i}-{_digest([r.url for r in records])}"

@@ -87,7 +87,7 @@ def count_structure(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles
 
 def learn_blocks_of(con: duckdb.DuckDBPyConnection, source: str, run_id: str) -> frozenset[str]:
     """Learn the source's structural boilerplate from all its block counts; store and return it."""
-    rows = con.execute(query("source_block_counts"), {"source": source}).fetchall()
+    rows = con.execute(query("source_block_counts"), {"source": source, "min_pages": MIN_PAGES}).fetchall()
     source_pages = int(rows[0][4]) if rows else 0
     learned = learn_blocks(
         {str(key): (int(on), int(body)) for key, on, body, _, _ in rows},

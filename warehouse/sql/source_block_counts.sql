@@ -1,4 +1,5 @@
--- a source's block counts, and over how many pages they were counted
+-- a source's block counts that can be boilerplate (on at least $min_pages pages; a rarer block
+-- never is), and over how many pages they were counted
 with counted as (
     select count(*) as source_pages
     from block_pages
@@ -6,5 +7,5 @@ with counted as (
 )
 select b.block_key, b.pages, b.body_pages, b.line, c.source_pages
 from block_counts as b, counted as c
-where b.source = $source
+where b.source = $source and b.pages >= $min_pages
 order by b.block_key;

@@ -1,5 +1,6 @@
 -- a source's current pages cleaned under another cleaning version, with the extraction to clean
--- again: the first $limit of them by URL after $after (the loader cleans them a bounded step at a time)
+-- again: the first $limit of them by URL after $after (the loader cleans them a bounded step at a
+-- time). The extraction is chosen on its keys first; only the chosen ones' records are read.
 with stale as (
     select url, version, doc_id, raw_hash, fetched_url
     from page_versions
@@ -12,8 +13,8 @@ newest as (
         s.url,
         s.version,
         s.doc_id,
+        e.url as extraction_url,
         e.raw_hash,
-        e.record,
         row_number() over (
             partition by s.url
             order by (e.raw_hash = s.raw_hash) desc, (e.url = s.fetched_url) desc, e.extracted_at desc, e.raw_hash
@@ -22,9 +23,14 @@ newest as (
     inner join extractions as e
         on e.source = $source and (e.raw_hash = s.raw_hash or (s.raw_hash is null and e.url = s.fetched_url))
 ),
-final as (
-    select url, version, doc_id, raw_hash, record::varchar as record
+chosen as (
+    select url, version, doc_id, extraction_url, raw_hash
     from newest
     where pick = 1
+    order by url
+    limit $limit
 )
-select * from final order by url limit $limit;
+select c.url, c.version, c.doc_id, c.raw_hash, e.record::varchar as record
+from chosen as c
+inner join extractions as e on e.source = $source and e.url = c.extraction_url and e.raw_hash = c.raw_hash
+order by c.url;
