@@ -9,7 +9,7 @@ from prefect import get_run_logger, task
 from flows.sources import Source
 from transforms.minhash import LshParams
 from transforms.quality import WARNING, Check
-from warehouse.db import connect
+from warehouse.db import connect, within_memory
 from warehouse.neardup import index_near_duplicates
 from warehouse.quality import run_checks
 from warehouse.search import INDEX_MEMORY_LIMIT, refresh_search
@@ -38,9 +38,9 @@ def refresh_indexes(db: str, run_id: str, near_dup_threshold: float) -> dict[str
     try:
         con = connect(db)
         try:
-            con.execute(f"set memory_limit = '{INDEX_MEMORY_LIMIT}'")
-            near = index_near_duplicates(con, LshParams.for_threshold(near_dup_threshold), run_id)
-            indexed = refresh_search(con)
+            params = LshParams.for_threshold(near_dup_threshold)
+            near = within_memory(con, INDEX_MEMORY_LIMIT, lambda: index_near_duplicates(con, params, run_id))
+            indexed = within_memory(con, INDEX_MEMORY_LIMIT, lambda: refresh_search(con))
             con.execute("checkpoint")
         finally:
             con.close()

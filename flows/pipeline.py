@@ -32,7 +32,7 @@ from flows.extract import ExtractedFile, extract_crawl
 from flows.runplan import RunPlan, crawl_outputs, plan_run
 from flows.sources import Source
 from spiders.folder import CrawlFolder
-from warehouse.db import connect
+from warehouse.db import connect, within_memory
 from warehouse.load import LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch
 
 VERSION = "0.1.0"
@@ -109,7 +109,6 @@ def load(db: Path, batch: SourceBatch) -> LoadReport:
     """Decide and write one source's batch in one warehouse transaction (``warehouse.load``)."""
     con = connect(db)
     try:
-        con.execute(f"set memory_limit = '{LOADER_MEMORY_LIMIT}'")
-        return load_batch(con, batch)
+        return within_memory(con, LOADER_MEMORY_LIMIT, lambda: load_batch(con, batch))
     finally:
         con.close()

@@ -9,6 +9,7 @@ time (``flows.extract.ExtractedFile``), on a real DuckDB file.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from flows.extract import ExtractedFile
 from transforms.records import Article, Discard
 from transforms.serialize import to_dict
-from warehouse.db import connect
+from warehouse.db import connect, within_memory
 from warehouse.faultpoint import PAUSE_AT, PAUSE_MARKER
 from warehouse.load import LoadReport, SourceBatch, load_batch
 
@@ -35,7 +37,7 @@ LOADER = """
 import json, sys
 from pathlib import Path
 from flows.extract import ExtractedFile
-from warehouse.db import connect
+from warehouse.db import connect, within_memory
 from warehouse.load import SourceBatch, load_batch
 fetches = json.loads(Path(sys.argv[2]).read_text())
 load_batch(connect(sys.argv[1]), SourceBatch("run1", "site", fetches, ExtractedFile(Path(sys.argv[3]))), chunk=4)
@@ -152,3 +154,22 @@ def test_a_load_killed_between_steps_is_completed_by_the_next_load(tmp_path: Pat
     assert state(db) == state(expected_db)
     assert report_row(db) == report_row(expected_db)
     assert (again.new_documents, again.duplicates, again.discarded) == (22, 1, 1)
+
+
+def test_a_load_that_needs_more_memory_than_its_limit_completes_without_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    expected_db = tmp_path / "whole.duckdb"
+    load(expected_db, tmp_path / "a", chunk=1000)
+    extracted, fetches = write_batch(tmp_path / "b")
+    db = tmp_path / "tight.duckdb"
+    con = connect(db)
+    try:
+        batch = SourceBatch("run1", "site", json.loads(fetches.read_text()), ExtractedFile(extracted))
+        with caplog.at_level(logging.WARNING, logger="warehouse.db"):
+            report = within_memory(con, "16MB", lambda: load_batch(con, batch, chunk=4))
+    finally:
+        con.close()
+    assert "running again without the limit" in caplog.text  # the limit was hit, and the load went on
+    assert (report.new_documents, report.duplicates, report.discarded) == (22, 1, 1)
+    assert state(db) == state(expected_db) and report_row(db) == report_row(expected_db)

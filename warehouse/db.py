@@ -4,14 +4,19 @@ its views from one file each (``warehouse/views``, ``create or replace``), appli
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = resources.files("warehouse") / "migrations"
 VIEWS = resources.files("warehouse") / "views"
@@ -194,3 +199,24 @@ def connect(path: Path | str, read_only: bool = False, wait: float = 60.0) -> du
         con.close()
         raise
     return con
+
+
+T = TypeVar("T")
+
+
+def within_memory(con: duckdb.DuckDBPyConnection, limit: str, work: Callable[[], T]) -> T:
+    """Run ``work`` with DuckDB's memory on ``con`` limited to ``limit``: DuckDB otherwise keeps
+    what it read and wrote cached up to 80 % of RAM, and the run's process grows with the
+    warehouse. Should the work need more (an out-of-memory error, its transaction rolled back),
+    it runs again without the limit: ``work`` must be safe to run again (the loader resumes from
+    its last step, the index refresh from what it indexed)."""
+    row = con.execute("select current_setting('memory_limit')").fetchone()
+    before = str(row[0]) if row else None
+    try:
+        con.execute(f"set memory_limit = '{limit}'")  # fails when more than that is in use already
+        return work()
+    except duckdb.OutOfMemoryException as error:
+        log.warning("DuckDB needed more than %s (%s); running again without the limit", limit, error)
+        if before:  # ``reset memory_limit`` keeps the limit set last
+            con.execute(f"set memory_limit = '{before}'")
+        return work()

@@ -45,10 +45,10 @@ from warehouse.rows import insert_rows, select_rows, table_schema
 from warehouse.structure import count_structure, learn_blocks_of
 
 LOAD_CHUNK = 500  # pages per step of a load: one transaction each, memory flat in the source's size
-# DuckDB's memory for a loader's connection: it keeps what a load reads and writes cached up to its
-# limit (80 % of RAM by default), so that the main process grew with the source; with this limit
-# and 500-page steps a 10,000-page load peaks ~320 MB above its start, with no growth from step
-# to step (bench/throughput.py); what does not fit is spilled to disk
+# DuckDB's memory for a loader's connection (``warehouse.db.within_memory``): it keeps what a load
+# reads and writes cached up to its limit (80 % of RAM by default), so that the main process grew
+# with the source; with this limit and 500-page steps a 10,000-page load peaked ~380 MB above its
+# start, with no growth from step to step. A load that needs more runs on without the limit
 LOADER_MEMORY_LIMIT = "128MB"
 DISCARD = "discard:"  # a step's count of extraction discards of one reason: "discard:<reason>"
 

@@ -11,6 +11,17 @@ import pyarrow as pa
 from transforms.quality import Check, SourceStats, Thresholds, boilerplate_only, evaluate
 from warehouse.queries import query
 
+TEXTS_PER_FETCH = 500
+
+
+def _boilerplate_only(con: duckdb.DuckDBPyConnection, params: dict[str, str], keys: list[str]) -> int:
+    """How many of the run's texts are boilerplate only, read a bounded batch at a time."""
+    cursor = con.execute(query("run_source_texts"), params)
+    found = 0
+    while rows := cursor.fetchmany(TEXTS_PER_FETCH):
+        found += sum(1 for _, text in rows if boilerplate_only(text, keys))
+    return found
+
 
 def source_stats(con: duckdb.DuckDBPyConnection, run_id: str, source: str, t: Thresholds) -> SourceStats:
     """Gather what the checks need about one source's run."""
@@ -19,7 +30,7 @@ def source_stats(con: duckdb.DuckDBPyConnection, run_id: str, source: str, t: Th
     assert row is not None  # the statement always returns one row
     extracted, discarded, empty, missing, future, new, duplicates, baseline, days = row
     keys = [r[0] for r in con.execute(query("boilerplate_keys"), {"source": source}).fetchall()]
-    texts = con.execute(query("run_source_texts"), params).fetchall() if keys else []
+    only = _boilerplate_only(con, params, keys) if keys else 0
     fetches = con.execute(query("quality_fetch_failures"), params).fetchone()
     assert fetches is not None  # an aggregate: always one row
     return SourceStats(
@@ -33,7 +44,7 @@ def source_stats(con: duckdb.DuckDBPyConnection, run_id: str, source: str, t: Th
         duplicates=int(duplicates),
         duplicate_baseline=float(baseline) if baseline is not None else None,
         days_since_new=float(days) if days is not None else None,
-        boilerplate_only=sum(1 for _, text in texts if boilerplate_only(text, keys)),
+        boilerplate_only=only,
         article_fetches=int(fetches[0]),
         failed_fetches=int(fetches[1] or 0),
     )

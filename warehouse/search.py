@@ -14,9 +14,10 @@ import duckdb
 
 from warehouse.queries import query
 
-# DuckDB's memory for the connection that refreshes the indexes: without a limit it keeps what
-# it read cached up to 80 % of RAM, and the run's process grew with the warehouse (the fts
-# rebuild of 10,000 documents peaked 320 MB above its start, 116 MB with this limit)
+# DuckDB's memory for the connection that refreshes the indexes (``warehouse.db.within_memory``):
+# without a limit it keeps what it read cached up to 80 % of RAM, and the run's process grew with
+# the warehouse (the fts rebuild of 10,000 documents peaked 320 MB above its start, 116 MB with
+# this limit); a refresh that needs more runs on without it
 INDEX_MEMORY_LIMIT = "256MB"
 SEARCH_COLUMNS = ("score", "source", "published_at", "title", "url", "snippet", "language", "doc_id")
 
