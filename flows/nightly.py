@@ -78,7 +78,7 @@ def load_source(
     error: str | None,
     started_at: str | None = None,
 ) -> LoadReport:
-    """Clean, deduplicate and load one source's crawl in one warehouse transaction."""
+    """Clean, deduplicate and load one source's crawl (bounded steps, each one transaction)."""
     folder = CrawlFolder(Path(out_dir))
     batch = pipeline.read_batch(
         source, folder, run_id, Path(extracted) if extracted else None, error, parse_datetime(started_at)

@@ -13,7 +13,7 @@ calls as tasks, with retries, concurrency, progress and the run report):
    through ``transforms.extract.extract_article``: an ``Article`` or a ``Discard`` with its reason.
 4. ``read_batch``: what the crawl folder holds for the loader, once: fetches, records, stats,
    candidates, REST names.
-5. ``load``: in one warehouse transaction, the loader reads the state it needs, the pure
+5. ``load``: in bounded steps (500 pages, one transaction each), the loader reads the state it needs, the pure
    ``transforms.decide`` says what each page is (new, duplicate, edited, re-cleaned) after site
    cleaning (``transforms.boilerplate``, ``transforms.structure``), and the writer applies it:
    documents by content hash, page versions with diffs, the frontier, the run report row.
@@ -106,7 +106,8 @@ def read_batch(
 
 
 def load(db: Path, batch: SourceBatch) -> LoadReport:
-    """Decide and write one source's batch in one warehouse transaction (``warehouse.load``)."""
+    """Decide and write one source's batch, 500 pages per transaction, DuckDB's memory bounded
+    (``warehouse.load``; a load killed half-way is completed by the next)."""
     con = connect(db)
     try:
         return within_memory(con, LOADER_MEMORY_LIMIT, lambda: load_batch(con, batch))

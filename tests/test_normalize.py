@@ -1,9 +1,10 @@
 """Text normalization, URL canonicalization and the content hash."""
 
+import ftfy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.normalize import NORMALIZER_VERSION, content_hash, normalize_text
+from transforms.normalize import NORMALIZER_VERSION, content_hash, normalize_text, repair, untouched
 from transforms.urls import canonicalize
 
 
@@ -81,3 +82,41 @@ def test_full_width_cjk_punctuation_is_kept() -> None:
     assert (
         normalize_text("演出(此前已在保定市演出多场)，引起强烈反响。") == "演出(此前已在保定市演出多场)，引起强烈反响。"
     )
+
+
+def _ftfy(text: str) -> str:
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_character_width=False) if text else text
+
+
+SAMPLES = [
+    "Plain ASCII text, nothing to repair.",
+    "Der Bundesdrogenbeauftragte erklärt, warum er die Dokumentation „berührend“ fand.",
+    "Коммунисты провели приём граждан — «вопросы ЖКХ».",
+    "東京都は１２日、新たに会見を開いた。",
+    '국민의힘 한 중진 의원은 "국민은 아직" 말했다.',
+    "sÃ³ voilÃ le travail",  # Latin-1 mojibake
+    "Ð¿Ñ€Ð¸Ð²ÐµÑ‚",  # mojibake of Russian
+    "вЂ” Windows-1251 mojibake of a dash",
+    "P&eacute;rez &amp; Co",  # entities
+    "ﬂubberiﬁc",  # ligatures
+    "e\u0301te\u0301",  # decomposed
+    "line\rbreak\u2028and\u2029more\x85end",
+    "colour\x1b[31m red\x1b[0m",
+    "nul\x00 and \x7f delete and \ufeff bom",
+    "C1 \x80\x93 controls",
+]
+
+
+def test_repair_skips_ftfy_only_where_ftfy_would_change_nothing() -> None:
+    for text in SAMPLES:
+        assert repair(text) == _ftfy(text), text
+    assert untouched(SAMPLES[0]) and untouched(SAMPLES[1]) and untouched(SAMPLES[2]) and untouched(SAMPLES[3])
+    assert not any(untouched(text) for text in SAMPLES[5:])
+
+
+@given(
+    st.lists(st.sampled_from([*"aé ÃÂÐÑ€¢£«»“”—–…&;#<>\r\n\x85\x1b\x00ﬁ\u0301\u2028¿¡°±×", "amp;", "eacute;", "Ð¿"]))
+)
+def test_repair_equals_ftfy_on_mixed_risky_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert repair(text) == _ftfy(text)

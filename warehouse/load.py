@@ -1,14 +1,24 @@
-"""Load one source's crawl of one run into the warehouse: one transaction, idempotent.
+"""Load one source's crawl of one run into the warehouse: in bounded steps, resumable, idempotent.
 
-Order inside the transaction: fetches and every stage's drops (``transforms.drops``); block counts
-(``warehouse.structure``); extractions and line counts (each distinct extracted text counted once);
-the source's boilerplate learned anew; documents cleaned and hashed, then the pages' state read once
-and what each page is decided by ``transforms.decide`` (pure), and written: documents by content
-hash, page versions (with the diff from the version before); earlier pages of the source cleaned
-again when its boilerplate changed; the frontier (per-URL crawl state, see ``warehouse.frontier``);
-REST API names; the run report row. Re-loading the same batch changes nothing. ``apply_batch`` does
-this inside the caller's transaction (a rebuild adds its change records to the same one),
-``load_batch`` in its own.
+The records are read a chunk at a time (``LOAD_CHUNK`` pages; an ``extracted.jsonl`` is never
+read whole), and each step is one transaction:
+
+1. *count*, per chunk: block counts (``warehouse.structure``), extractions and line counts (each
+   distinct extracted text counted once; a rerun counts nothing twice);
+2. *learn*: the source's boilerplate, once, from all its counts;
+3. *load*, per chunk: documents cleaned and hashed, the pages' state read once and what each page
+   is decided by ``transforms.decide`` (pure), and written: documents by content hash, page
+   versions (with the diff from the version before), the chunk's extraction drops;
+4. *re-clean*, a chunk at a time: earlier pages of the source cleaned again when its boilerplate
+   changed;
+5. *finish*: fetches and their drops (``transforms.drops``), the frontier (per-URL crawl state,
+   see ``warehouse.frontier``), REST API names, the run report row.
+
+A load step records what it counted and settled in ``load_progress`` inside its transaction, so a
+load killed half-way is completed by loading the batch again (the next run does), each page
+counted once; the source has no report row until the last step commits. Re-loading a loaded batch
+changes nothing. ``load_batch`` commits each step; ``apply_batch`` runs them inside the caller's
+transaction (a rebuild adds its change records to the same one).
 
 A page version remembers the extraction it was cleaned from (``raw_hash``) and the cleaning
 that made its document (``cleaning_version``: the source's boilerplate lines and the
