@@ -32,6 +32,7 @@ from demo import sitemaps  # noqa: E402
 from demo.app import Response, SiteApp  # noqa: E402
 from demo.content import slugify  # noqa: E402
 from demo.model import DemoArticle, DemoBlock, DemoImage, DemoSite  # noqa: E402
+from demo.server import send  # noqa: E402
 from demo.templates import SiteView  # noqa: E402
 
 NEWS_DEV = ROOT.parent / "shared" / "benchmarks" / "news-dev" / "ground-truth.json"
@@ -192,12 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(self.app.handle(self.command, self.path, dict(self.headers.items())))
 
     def _answer(self, resp: Response) -> None:
-        self.send_response(resp.status)
-        for name, value in resp.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if resp.body:
-            self.wfile.write(resp.body)
+        send(self, resp)
 
     do_GET = do_HEAD = _serve
 

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, NamedTuple
 
-from demo.app import SiteApp
+from demo.app import Response, SiteApp
 from demo.sites import DemoSite, build_sites
 
 HOST = "127.0.0.1"
@@ -93,6 +93,16 @@ def _bind(owner: DemoServer, site_key: str, preferred: int) -> _SiteHTTPServer:
     return _SiteHTTPServer(owner, site_key)
 
 
+def send(handler: BaseHTTPRequestHandler, resp: Response) -> None:
+    """Write a full response (status, headers, body) through an http.server handler."""
+    handler.send_response(resp.status)
+    for name, value in resp.headers:
+        handler.send_header(name, value)
+    handler.end_headers()
+    if resp.body:
+        handler.wfile.write(resp.body)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "nginx/1.24.0"
@@ -108,12 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner, key = self.server.owner, self.server.site_key
         headers = {k: v for k, v in self.headers.items()}
         resp = owner.app(key).handle(self.command, self.path, headers)
-        self.send_response(resp.status)
-        for name, value in resp.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if resp.body:
-            self.wfile.write(resp.body)
+        send(self, resp)
         owner.requests.add(RequestRecord(key, self.command, self.path, resp.status, headers))
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = _serve
