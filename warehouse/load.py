@@ -321,7 +321,7 @@ def _load_documents(
 def _reclean(
     con: duckdb.DuckDBPyConnection, batch: SourceBatch, model: Boilerplate, now: datetime, after: str, chunk: int
 ) -> tuple[str, Step] | None:
-    """Clean again, from their stored extractions, the next ``LOAD_CHUNK`` of the source's current
+    """Clean again, from their stored extractions, the next ``chunk`` of the source's current
     pages (by URL, after ``after``) that an older boilerplate list cleaned; point each at its
     rebuilt document. The last URL done and the count, or None when none is left."""
     stale = con.execute(
