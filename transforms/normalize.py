@@ -65,8 +65,7 @@ def normalize_line(line: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Normalize a text paragraph by paragraph: one paragraph a line, no blank lines."""
-    lines = (_fold_spaces(line) for line in repair(text).replace("\r\n", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
+    return settle(repair(text))
 
 
 def settle(text: str) -> str:
