@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.drops import batch_drops, reasons, refusals
+from transforms.drops import discover_drops, extract_drops, fetch_drops, reasons, refusals
 from transforms.fetches import count_fetches
 from transforms.records import Article, Discard
 
@@ -25,7 +25,7 @@ def test_each_stage_reports_its_drops_as_stage_reason_url() -> None:
         Discard("https://s.example/about", "not_article", "og:type website", "About us."),
         Article(url="https://s.example/a", title="A", text="t", markdown="t", date_issues=("published_at x: y",)),
     ]
-    drops = batch_drops(fetches, candidates, records)
+    drops = [*discover_drops(candidates), *fetch_drops(fetches), *extract_drops(records)]  # as the loader adds them
     assert sorted((d.stage, d.reason, d.url.rsplit("/", 1)[1]) for d in drops) == [
         ("dates", "rejected_date", "a"),
         ("discover", "over_budget", "e"),

@@ -1,9 +1,9 @@
 """What a run dropped, as one kind of row: (stage, reason, url), from every stage's own record.
 
-Pure: the loader hands it the crawl's manifest rows, its candidates and the extraction's
-records; the rows go to the warehouse's ``drops`` table, and every count of drops (the run
-report's discards and failures by reason, rejected dates) is taken from them, so that one rule
-counts each. Stages: ``discover`` (an article URL left for a later run: over the page budget),
+Pure: the loader hands it the crawl's candidates and manifest rows (in a load's last step) and
+the extraction's records (a chunk at a time); the rows go to the warehouse's ``drops`` table,
+and every count of drops (the run report's discards and failures by reason, rejected dates) is
+taken from them, so that one rule counts each. Stages: ``discover`` (an article URL left for a later run: over the page budget),
 ``fetch`` (an article fetch without a usable page: an HTTP error after retries, no response),
 ``extract`` (a page that is no article, too short, too large, timed out...), ``dates`` (a date
 candidate the sanity rules rejected; the page keeps its other dates).
@@ -67,13 +67,6 @@ def extract_drops(records: Iterable[Article | Discard]) -> list[Drop]:
         else:
             drops += [Drop("dates", "rejected_date", record.url, issue) for issue in record.date_issues]
     return drops
-
-
-def batch_drops(
-    fetches: list[dict[str, Any]], candidates: list[dict[str, Any]], records: list[Article | Discard]
-) -> list[Drop]:
-    """Every drop of one source's crawl, stage by stage."""
-    return [*discover_drops(candidates), *fetch_drops(fetches), *extract_drops(records)]
 
 
 def reasons(drops: Iterable[Drop], stage: str) -> dict[str, int]:
