@@ -189,19 +189,12 @@ class Progress:
         insert_rows(con, "insert_load_progress", [row])
 
     def fill(self, report: LoadReport) -> None:
-        """The report's page counters: the sums over every step."""
-        for name in (
-            "extracted",
-            "discarded",
-            "dates_rejected",
-            "new_documents",
-            "duplicates",
-            "new_versions",
-            "recleaned",
-            "boilerplate_removed",
-        ):
-            setattr(report, name, self.counts[name])
-        reasons = Counter({k.removeprefix(DISCARD): n for k, n in self.counts.items() if k.startswith(DISCARD)})
+        """The report's page counters: the sums over every step (each step counts under the
+        report's field names, and extraction discards as ``discard:<reason>``)."""
+        for name, n in self.counts.items():
+            if not name.startswith(DISCARD):
+                setattr(report, name, n)
+        reasons = {k.removeprefix(DISCARD): n for k, n in self.counts.items() if k.startswith(DISCARD)}
         report.discard_reasons = dict(sorted(reasons.items()))
 
 
@@ -228,9 +221,11 @@ def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
     report.status, report.error = counts.status, counts.error
 
 
-def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
-    """Count the lines of extracted texts the source has not counted before."""
-    by_hash = {raw_hash(a): a for a in articles}
+def _learn_lines(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, hashed: list[tuple[str, Article]], now: datetime
+) -> None:
+    """Count the lines of extracted texts the source has not counted before; store the extractions."""
+    by_hash = dict(hashed)
     known = {
         row[0]
         for row in select_rows(con, "known_raw_hashes", [{"source": batch.source, "raw_hash": h} for h in by_hash])
@@ -252,12 +247,12 @@ def _learn_lines(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: l
             {
                 "source": batch.source,
                 "url": a.url,
-                "raw_hash": raw_hash(a),
+                "raw_hash": h,
                 "run_id": batch.run_id,
                 "extracted_at": now,
                 "record": json.dumps(to_dict(a), ensure_ascii=False),
             }
-            for a in articles
+            for h, a in hashed
         ],
     )
 
@@ -390,9 +385,9 @@ def _load_frontier(
 def _count(con: duckdb.DuckDBPyConnection, batch: SourceBatch, records: list[Article | Discard], now: datetime) -> None:
     """Count the lines and blocks of a chunk's texts new to the source and store the extractions
     (texts counted before are skipped: a rerun counts nothing twice)."""
-    articles = [r for r in records if isinstance(r, Article)]
-    count_structure(con, batch, articles, now)
-    _learn_lines(con, batch, articles, now)
+    hashed = [(raw_hash(r), r) for r in records if isinstance(r, Article)]  # each text hashed once
+    count_structure(con, batch, hashed, now)
+    _learn_lines(con, batch, hashed, now)
 
 
 def _learn(con: duckdb.DuckDBPyConnection, batch: SourceBatch) -> Boilerplate:

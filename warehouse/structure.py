@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from transforms.decide import raw_hash
 from transforms.records import Article
 from transforms.structure import MAX_BODY_SHARE, MIN_PAGES, MIN_SHARE, BlockCount, count_blocks, learn_blocks
 from warehouse.queries import query
@@ -50,9 +49,9 @@ def _counts(source: str, fresh: dict[str, Article]) -> tuple[dict[str, BlockCoun
         return {}, []
 
 
-def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article]) -> dict[str, Article]:
+def _fresh(con: duckdb.DuckDBPyConnection, source: str, hashed: list[tuple[str, Article]]) -> dict[str, Article]:
     """The pages whose blocks the source has not counted, by extracted text (``raw_hash``), each once."""
-    by_hash = {raw_hash(a): a for a in articles}
+    by_hash = dict(hashed)
     if not by_hash:
         return {}
     con.register("batch", pa.Table.from_pylist([{"source": source, "raw_hash": h} for h in by_hash]))
@@ -63,10 +62,12 @@ def _fresh(con: duckdb.DuckDBPyConnection, source: str, articles: list[Article])
     return {h: a for h, a in by_hash.items() if h not in known}
 
 
-def count_structure(con: duckdb.DuckDBPyConnection, batch: SourceBatch, articles: list[Article], now: datetime) -> None:
-    """Add the blocks of the pages new to the source to its counts."""
+def count_structure(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, hashed: list[tuple[str, Article]], now: datetime
+) -> None:
+    """Add the blocks of the pages new to the source to its counts (pages given with their ``raw_hash``)."""
     source = batch.source
-    counts, pages = _counts(source, _fresh(con, source, articles))
+    counts, pages = _counts(source, _fresh(con, source, hashed))
     insert_rows(
         con,
         "upsert_block_counts",
