@@ -64,26 +64,19 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _peak_mb(pid: int) -> tuple[str, float] | None:
+def _memory(pid: int) -> tuple[str, float, float] | None:
+    """A process's command line, peak resident MB so far (VmHWM) and resident MB now (VmRSS)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return None
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return cmdline, int(line.split()[1]) / 1024
-    return None
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    kb = {
+        k: int(v.split()[0])
+        for k, _, v in (line.partition(":") for line in status.splitlines())
+        if k in ("VmHWM", "VmRSS")
+    }
+    return (cmdline, kb["VmHWM"] / 1024, kb["VmRSS"] / 1024) if len(kb) == 2 else None
 
 
 @dataclass
@@ -102,12 +95,13 @@ class Peaks:
                     continue
                 seen.add(pid)
                 todo += _children(pid)
-                got = _peak_mb(pid)
-                if pid == root:
-                    self.main.append((time.time(), _rss_mb(pid)))
+                got = _memory(pid)
                 if got:
-                    kind = kind_of(got[0], root, pid)
-                    self.mb[kind] = max(self.mb.get(kind, 0.0), got[1])
+                    cmdline, peak, now = got
+                    kind = kind_of(cmdline, root, pid)
+                    self.mb[kind] = max(self.mb.get(kind, 0.0), peak)
+                    if pid == root:
+                        self.main.append((time.time(), now))
             stop.wait(0.2)
 
 
