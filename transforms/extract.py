@@ -57,7 +57,7 @@ from transforms.urls import canonicalize
 
 # Bump when a change of this module changes what it extracts from a page; `trawl reextract`
 # then rebuilds the documents from the archive and records the version (table `rebuilds`).
-EXTRACTOR_VERSION = "9"  # 5: bylines, articleBody, headline/lead/pruning; 6: the kind; 7: text blocks; 8-9: the merges and the line model
+EXTRACTOR_VERSION = "10"  # 5: bylines, articleBody, headline/lead/pruning; 6: the kind; 7: text blocks; 8-9: the merges and the line model; 10: language on 2,000 characters
 # fewer characters of main text than this is a stub, a gallery or a listing, not an article
 MIN_TEXT_CHARS = 200
 # the cleaned text must keep at least this share of trafilatura's own text of the page, else

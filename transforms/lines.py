@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from lxml import html as lxml_html
@@ -134,6 +135,12 @@ def _heading_like(tag: str, size: float, bold: float) -> bool:
     return tag in _HEADINGS or (bold >= 0.8 and size <= 15)
 
 
+def _nearest(ranks: list[int], rank: int) -> int:
+    """The distance from ``rank`` to the nearest of the sorted ``ranks`` (5 when there is none)."""
+    at = bisect_left(ranks, rank)
+    return min((abs(rank - ranks[i]) for i in (at - 1, at) if 0 <= i < len(ranks)), default=5)
+
+
 def line_features(lines: list[str], body: BodyMap, skip: set[int]) -> dict[int, list[float]]:
     """The feature vector (in the order of ``FEATURES``) of every non-empty line not in ``skip``."""
     kept = [i for i in range(len(lines)) if i not in skip and lines[i].strip()]
@@ -176,7 +183,7 @@ def line_features(lines: list[str], body: BodyMap, skip: set[int]) -> dict[int, 
             cell = False
             distance = 10
         tokens = line.split()
-        gap = min((abs(rank - other) for other in longs), default=5)
+        gap = _nearest(longs, rank)
         features[index] = [
             1.0,
             link_share,
@@ -194,7 +201,7 @@ def line_features(lines: list[str], body: BodyMap, skip: set[int]) -> dict[int, 
             float(line.endswith(":")),
             float(line.endswith(_END_PUNCTUATION)),
             float("©" in line or "|" in line),
-            sum(ch.isdigit() for ch in line) / max(1, len(line)),
+            sum(map(str.isdigit, line)) / max(1, len(line)),
             sum(1 for token in tokens if token[:1].isupper()) / max(1, len(tokens)),
             float(element is not None and any(True for _ in element.iter("a"))),
             size / total,

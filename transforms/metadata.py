@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from transforms.authors import byline_links, clean_authors
@@ -37,6 +38,10 @@ from transforms.records import PageMeta
 
 # the longest reason kept for a field that could not be read
 MAX_REASON = 200
+# fields every signal is read for (the dates are weighed together in ``transforms.page_dates``)
+DATE_FIELDS = ("published_at", "modified_at")
+# XML white space, as XPath's normalize-space splits on it
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
 
 
 @dataclass
@@ -72,7 +77,7 @@ class Found:
 
     def set(self, name: str, value: Any, signal: str) -> None:
         """Keep the first non-empty value offered for a field (signals come best first)."""
-        if name in ("published_at", "modified_at") and isinstance(value, datetime):
+        if name in DATE_FIELDS and isinstance(value, datetime):
             self.dates.append((name, signal, value))
         if value and not getattr(self.meta, name):
             self.put(name, value)
@@ -80,7 +85,10 @@ class Found:
 
     def offer(self, name: str, compute: Callable[..., Any], signal: str, *args: Any) -> None:
         """``set`` the value ``compute(*args)`` returns; should reading it fail (a malformed page),
-        only this field of this signal is lost, and the reason is kept in ``failures``."""
+        only this field of this signal is lost, and the reason is kept in ``failures``. A field
+        a better signal gave already is not read again (dates are: every candidate counts)."""
+        if name not in DATE_FIELDS and getattr(self.meta, name):
+            return
         try:
             value = compute(*args)
         except Exception as error:  # any fault of one field's markup costs that field only
@@ -215,8 +223,9 @@ def _first(tree: lxml_html.HtmlElement, path: str) -> Any:
     return values[0] if values else None
 
 
-def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
-    """hAtom / WordPress theme markup: entry-title, time.published, rel=author, rel=tag."""
+def _from_markup(tree: lxml_html.HtmlElement, found: Found, classes: list[str]) -> None:
+    """hAtom / WordPress theme markup: entry-title, time.published, rel=author, rel=tag
+    (``classes``: the page's class values, which say when a lookup cannot find anything)."""
     headings = tree.xpath('//h1[contains(concat(" ", normalize-space(@class), " "), " entry-title ")]') or tree.xpath(
         "//article//h1"
     )
@@ -228,22 +237,27 @@ def _from_markup(tree: lxml_html.HtmlElement, found: Found) -> None:
     found.offer("modified_at", lambda: parse_datetime(_first(tree, updated)), "html:time.updated")
     links = tree.xpath("//a[@rel]")
     found.offer("authors", lambda: clean_authors(byline_links(tree)), "html:rel=author")
-    vcards = '//*[contains(@class, "author")]//*[contains(concat(" ", @class, " "), " fn ")]'
-    found.offer("authors", lambda: clean_authors(v.text_content() for v in tree.xpath(vcards)), "html:vcard")
+    if any("author" in value for value in classes) and any(" fn " in f" {value} " for value in classes):
+        vcards = '//*[contains(@class, "author")]//*[contains(concat(" ", @class, " "), " fn ")]'
+        found.offer("authors", lambda: clean_authors(v.text_content() for v in tree.xpath(vcards)), "html:vcard")
     found.offer(
         "categories",
         lambda: _unique(a.text_content() for a in links if {"category", "tag"} <= _rel_tokens(a)),
         "html:rel=category",
     )
     found.offer("tags", lambda: _unique(a.text_content() for a in links if _rel_tokens(a) == {"tag"}), "html:rel=tag")
-    found.kind(WP_POST_CLASS, _wp_kind, tree)
+    found.kind(WP_POST_CLASS, _wp_kind, tree, classes)
+
+
+# every class value of the page, in document order (one pass instead of one lookup per rule)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
 def _class_tokens(node: lxml_html.HtmlElement | None) -> list[str]:
     return (node.get("class") or "").split() if node is not None else []
 
 
-def _wp_kind(tree: lxml_html.HtmlElement) -> str | None:
+def _wp_kind(tree: lxml_html.HtmlElement, classes: list[str]) -> str | None:
     """WordPress' own post type in the markup: ``body_class()`` (``single-post``, ``postid-N``
     against ``page-id-N``), else the first ``post_class()`` entry (``type-post``, ``type-page``)."""
     body = tree.find(".//body") if tree.tag != "body" else tree
@@ -252,8 +266,8 @@ def _wp_kind(tree: lxml_html.HtmlElement) -> str | None:
         return ARTICLE
     if any(re.fullmatch(r"page-id-\d+", t) for t in tokens):
         return PAGE
-    entries = tree.xpath('//*[contains(@class, "type-post") or contains(@class, "type-page")][1]')
-    for token in _class_tokens(entries[0] if entries else None):
+    entry = next((value for value in classes if "type-post" in value or "type-page" in value), "")
+    for token in entry.split():
         if token in ("type-post", "type-page"):
             return ARTICLE if token == "type-post" else PAGE
     return None
@@ -268,23 +282,30 @@ def _microdata_authors(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
     return clean_authors(names)
 
 
+_ITEMPROPS = etree.XPath("//@itemprop", smart_strings=False)
+_ITEMTYPES = etree.XPath("//@itemtype", smart_strings=False)
+
+
 def _from_microdata(tree: lxml_html.HtmlElement, found: Found) -> None:
     """schema.org microdata: itemprop author (or its nested name) and the dates' datetime."""
-    found.offer("authors", lambda: _microdata_authors(tree), "microdata:author")
-    itemtypes = "//*[@itemtype]/@itemtype"
-    found.kind(MICRODATA_TYPE, lambda: schema_kind(t for v in tree.xpath(itemtypes) for t in str(v).split()))
-    found.kind(GENERIC_PAGE, lambda: generic_page(t for v in tree.xpath(itemtypes) for t in str(v).split()))
+    itemprops = set(_ITEMPROPS(tree))  # one pass says which lookups can find anything
+    if "author" in itemprops:
+        found.offer("authors", lambda: _microdata_authors(tree), "microdata:author")
+    types = [t for v in _ITEMTYPES(tree) for t in v.split()]
+    found.kind(MICRODATA_TYPE, lambda: schema_kind(types))
+    found.kind(GENERIC_PAGE, lambda: generic_page(types))
     for name, prop in (("published_at", "datePublished"), ("modified_at", "dateModified")):
-        path = f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content'
-        found.offer(name, lambda p: parse_datetime(_first(tree, p)), f"microdata:{prop}", path)
+        if prop in itemprops:
+            path = f'//*[@itemprop="{prop}"]/@datetime | //*[@itemprop="{prop}"]/@content'
+            found.offer(name, lambda p: parse_datetime(_first(tree, p)), f"microdata:{prop}", path)
 
 
-def _wp_classes(tree: lxml_html.HtmlElement, found: Found) -> None:
+def _wp_classes(found: Found, classes: list[str]) -> None:
     """WordPress ``post_class()`` tokens (``category-<slug>``, ``tag-<slug>``): slugs, a last resort."""
-    posts = tree.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " type-post ")]/@class')
-    if not posts:
+    post = next((v for v in classes if "type-post" in v and "type-post" in _XML_SPACE.split(v)), None)
+    if post is None:
         return
-    tokens = posts[0].split()
+    tokens = post.split()
     for name, prefix in (("categories", "category-"), ("tags", "tag-")):
         found.offer(
             name,
@@ -320,12 +341,14 @@ def find_metadata(tree: lxml_html.HtmlElement, base_url: str) -> Found:
     reason in ``failures``); should a whole family of signals fail (its shared lookups), the
     others still count."""
     found = Found()
+    classes: list[str] = []
     families: list[tuple[str, Callable[[], None]]] = [
+        ("html", lambda: classes.extend(_CLASSES(tree))),
         ("json-ld", lambda: _from_jsonld(tree, found)),
-        ("html", lambda: _from_markup(tree, found)),
+        ("html", lambda: _from_markup(tree, found, classes)),
         ("microdata", lambda: _from_microdata(tree, found)),
         ("meta", lambda: _from_meta(tree, found, base_url)),
-        ("html:wp-post-class", lambda: _wp_classes(tree, found)),
+        ("html:wp-post-class", lambda: _wp_classes(found, classes)),
     ]
     for signal, collect in families:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from copy import deepcopy
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -110,85 +111,122 @@ def _paragraph_chars(tree: lxml_html.HtmlElement) -> int:
     return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
-def _targets(tree: lxml_html.HtmlElement) -> list[int]:
-    """Positions (in ``tree.iter()`` order) of the elements to prune. An info box holding a
-    large share of the page's paragraphs is the page's content under another name: kept."""
-    appended = set(_appended_articles(tree))  # the set keeps their proxies (and so their identity) alive
-    targets, boxes = [], []
-    for position, element in enumerate(tree.iter(etree.Element)):
-        if element in appended or _is_widget(element):
-            targets.append(position)
-        elif _is_info_box(element) or _is_hidden(element):
-            boxes.append((position, element))
+# the attributes the rules read, as strings that know their element: testing the page's few
+# distinct values beats a Python test of every element (most of the pruning's time before)
+_MARKUP = etree.XPath(
+    "descendant-or-self::*/@*[name()='class' or name()='id' or name()='role' or name()='hidden' or name()='aria-hidden']"
+)
+Markup = list[Any]  # lxml's attribute "smart strings": str with .attrname and .getparent()
+
+
+def _marked(value: str) -> bool:
+    """Whether an attribute value may mark a widget, a box or a hidden element (a superset:
+    the element is then tested itself)."""
+    return bool(
+        _WIDGET.search(value)
+        or _INFO_BOX.search(value)
+        or value in ("complementary", "true")
+        or not _HIDING_CLASSES.isdisjoint(value.split())
+    )
+
+
+def _targets(tree: lxml_html.HtmlElement, markup: Markup) -> list[lxml_html.HtmlElement]:
+    """The elements to prune. An info box holding a large share of the page's paragraphs is
+    the page's content under another name: kept."""
+    marked = set(filter(_marked, set(markup)))
+    candidates = {value.getparent() for value in markup if value in marked or value.attrname == "hidden"}
+    chosen = set(_appended_articles(tree)) | {element for element in candidates if _is_widget(element)}
+    boxes = [
+        element for element in candidates if element not in chosen and (_is_info_box(element) or _is_hidden(element))
+    ]
     if boxes:
         limit = MAX_BOX_SHARE * _paragraph_chars(tree)
-        targets.extend(position for position, box in boxes if _paragraph_chars(box) <= limit)
-    return sorted(targets)
+        chosen.update(box for box in boxes if _paragraph_chars(box) <= limit)
+    return list(chosen)
 
 
-def _chunks(tree: lxml_html.HtmlElement) -> list[list[int]]:
+def _chunks(markup: Markup) -> list[list[lxml_html.HtmlElement]]:
     """Article bodies split into chunks (between ads or promotions, each in its own copy of the
-    body's container): groups of two or more elements with one body-like class, none inside
-    another, each with paragraphs of its own. Positions in ``tree.iter()`` order."""
-    groups: dict[tuple[str, str], list[tuple[int, lxml_html.HtmlElement]]] = {}
-    for position, element in enumerate(tree.iter("div", "section")):
-        classes = element.get("class")
-        if classes and _BODY_CLASS.search(classes):
-            groups.setdefault((element.tag, classes), []).append((position, element))
+    body's container): groups of two or more ``div`` or ``section`` elements with one body-like
+    class, none inside another, each with paragraphs of its own (in document order)."""
+    bodylike = set(filter(_BODY_CLASS.search, set(markup)))
+    groups: dict[tuple[str, str], list[lxml_html.HtmlElement]] = {}
+    for value in markup:
+        if value.attrname == "class" and value in bodylike:
+            element = value.getparent()
+            if element.tag in ("div", "section"):
+                groups.setdefault((element.tag, str(value)), []).append(element)
     found = []
-    for members in groups.values():
-        if len(members) < 2:
+    for elements in groups.values():
+        if len(elements) < 2:
             continue
-        elements = [element for _, element in members]
         if any(a in elements for element in elements for a in element.iterancestors()):
             continue
         if all(
             sum(1 for _ in element.iter("p")) >= MIN_CHUNK_PARAGRAPHS and _paragraph_chars(element) >= MIN_CHUNK_CHARS
             for element in elements
         ):
-            found.append([position for position, _ in members])
+            found.append(elements)
     return found
 
 
-def _linked_paragraphs(tree: lxml_html.HtmlElement) -> list[int]:
-    """Positions of the paragraphs that are lists in running text ("Region: town, town, town",
-    each town a link): at least ``MIN_INLINE_LINKS`` links with text of their own between them.
+def _linked_paragraphs(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """The paragraphs that are lists in running text ("Region: town, town, town", each town a
+    link): at least ``MIN_INLINE_LINKS`` links with text of their own between them.
     trafilatura takes such link-dense paragraphs for navigation; the links are only unwrapped
     in the copy it reads (the body's links are read from the page itself)."""
     found = []
-    for position, element in enumerate(tree.iter("p")):
+    for element in tree.iter("p"):
         links = [a for a in element if a.tag == "a"]
         if len(links) < MIN_INLINE_LINKS:
             continue
         between = [(a.tail or "").strip() for a in links[:-1]]
         if all(between):
-            found.append(position)
+            found.append(element)
     return found
+
+
+def _path(element: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> tuple[int, ...]:
+    """Where the element sits under the root: the child index at every level (comments count)."""
+    steps = []
+    while element is not root:
+        parent = element.getparent()
+        steps.append(parent.index(element))
+        element = parent
+    return tuple(reversed(steps))
+
+
+def _at(root: lxml_html.HtmlElement, path: tuple[int, ...]) -> lxml_html.HtmlElement:
+    for index in path:
+        root = root[index]
+    return root
 
 
 def pruned(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """A copy of the page without its widgets, info boxes and appended articles, with the
     chunks of a split body joined in the first one (trafilatura reads one container) and the
-    links of in-text lists unwrapped, None when there is nothing to do (a Python pass over the
-    tree: an XPath of the markers cost several times as much)."""
-    targets = _targets(tree)
-    chunks = _chunks(tree)
+    links of in-text lists unwrapped, None when there is nothing to do. The elements found in
+    the page are found in the copy by their paths, all before the copy changes."""
+    markup = _MARKUP(tree)
+    targets = _targets(tree, markup)
+    chunks = _chunks(markup)
     linked = _linked_paragraphs(tree)
     if not targets and not chunks and not linked:
         return None
     copy = deepcopy(tree)
-    elements = list(copy.iter(etree.Element))
-    if linked:
-        paragraphs = list(copy.iter("p"))
-        for position in linked:
-            for anchor in [a for a in paragraphs[position] if a.tag == "a"]:
-                anchor.drop_tag()
-    if chunks:
-        containers = list(copy.iter("div", "section"))
-        for group in chunks:
-            first, *rest = (containers[position] for position in group)
-            for chunk in rest:
-                first.extend(list(chunk))
-    for position in targets:
-        delete_element(elements[position])  # its tail text is kept, as trafilatura's own pruning does
+
+    def mirrored(elements: list[lxml_html.HtmlElement]) -> list[lxml_html.HtmlElement]:
+        return [_at(copy, path) for path in sorted(_path(element, tree) for element in elements)]
+
+    copied_linked, copied_targets = mirrored(linked), mirrored(targets)
+    copied_chunks = [[_at(copy, _path(element, tree)) for element in group] for group in chunks]
+    for paragraph in copied_linked:
+        for anchor in [a for a in paragraph if a.tag == "a"]:
+            anchor.drop_tag()
+    for group in copied_chunks:
+        first, *rest = group
+        for chunk in rest:
+            first.extend(list(chunk))
+    for element in copied_targets:
+        delete_element(element)  # its tail text is kept, as trafilatura's own pruning does
     return copy

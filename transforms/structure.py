@@ -59,7 +59,7 @@ MAX_BLOCKS = 2000  # a page listing more blocks than this is a listing or byte s
 def text_hash(line: str) -> str:
     """The text part of a block key, for a line of extracted text or a block's text ("" when empty)."""
     key = match_key(line)
-    if not key or not any(ch.isalnum() for ch in key):
+    if not key or not any(map(str.isalnum, key)):
         return ""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:TEXT_HASH]
 
@@ -90,6 +90,7 @@ def page_blocks(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
     """The page's text blocks as sorted, distinct keys (text hash + coarse path hash)."""
     keys: set[str] = set()
     paths: dict[lxml_html.HtmlElement, str | None] = {}
+    path_hashes: dict[str, str] = {}
     for element in tree.iter(*_BLOCKS, *_LEAF_BLOCKS):
         if element.tag in _LEAF_BLOCKS:
             if len(element) or not element.text:
@@ -101,7 +102,10 @@ def page_blocks(tree: lxml_html.HtmlElement) -> tuple[str, ...]:
         parent = element.getparent() if digest else None
         above = _landmarks(parent, paths) if parent is not None else None
         if above is not None:
-            keys.add(digest + hashlib.sha1(f"{above}/{element.tag}".encode()).hexdigest()[:PATH_HASH])
+            path = f"{above}/{element.tag}"
+            if path not in path_hashes:
+                path_hashes[path] = hashlib.sha1(path.encode()).hexdigest()[:PATH_HASH]
+            keys.add(digest + path_hashes[path])
             if len(keys) >= MAX_BLOCKS:
                 break
     return tuple(sorted(keys))
