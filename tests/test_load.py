@@ -1,5 +1,6 @@
 """The loader on a real DuckDB file: idempotent, deduplicating, versioning, migrations recorded."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -190,3 +191,57 @@ def test_migration_0002_applies_to_a_warehouse_with_data(tmp_path: Path) -> None
     assert 2 in applied(con)
     assert con.execute("select raw_hash, cleaning_version from page_versions").fetchall() == [(None, None)]
     assert con.execute("select text from discards").fetchall() == [(None,)]
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    return con.execute("select url, words, missing_metadata, future_dates from extractions order by url").fetchall()
+
+
+def test_the_quality_columns_stored_at_load_equal_what_the_records_say(tmp_path: Path) -> None:
+    """The loader's words, missing-metadata and future-date columns are what the migration that
+    added them computes from the JSON records (so old and new rows agree), case by case."""
+    dated = datetime(2026, 11, 1, tzinfo=UTC)
+    text = "Ein Absatz über die Stadt, 2026: fünfzehn Wörter und Zahlen 3,5 % hier.\nNoch einer."
+    cases = [
+        Article(url="http://q.example/dated/", title="T", text=text, markdown=text, published_at=dated),
+        Article(url="http://q.example/no-date/", title="T", text=text + " 1", markdown=text),
+        Article(url="http://q.example/no-title/", title="", text=text + " 2", markdown=text, published_at=dated),
+        Article(url="http://q.example/page/", title="About", text=text + " 3", markdown=text, doc_kind="page"),
+        Article(
+            url="http://q.example/future/",
+            title="T",
+            text="Кратко.",
+            markdown="Кратко.",
+            published_at=dated,
+            provenance={"future_modified_at": "2031-01-01T00:00:00+00:00"},
+        ),
+    ]
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, SourceBatch("run1", "q", fetch_rows(cases), list(cases)))
+    stored = _check_columns(con)
+    assert [row[1:] for row in stored] == [
+        (15, False, False),  # dated ("3,5" is two)
+        (1, False, True),  # future: one word, Cyrillic
+        (16, True, False),  # no-date
+        (16, True, False),  # no-title
+        (16, False, False),  # page: no date by nature
+    ]
+    update = next(m.sql for m in migrations() if m.version == 11)
+    con.execute(update[update.index("update extractions") :])  # the backfill, over the same rows
+    assert _check_columns(con) == stored
+
+
+def test_migration_0011_fills_the_quality_columns_of_older_extractions(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    raw = duckdb.connect(str(db))
+    raw.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
+    for migration in migrations():
+        if migration.version < 11:
+            raw.execute(migration.sql)
+            raw.execute("insert into schema_migrations values (?, ?, now())", [migration.version, migration.name])
+    record = '{"text": "one two three", "title": "", "doc_kind": "article", "provenance": {}}'
+    raw.execute("insert into extractions values ('s', 'http://x/', 'h', 'r', now(), ?)", [record])
+    raw.close()
+    con = connect(db)
+    assert 11 in applied(con)
+    assert _check_columns(con) == [("http://x/", 3, True, False)]

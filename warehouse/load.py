@@ -46,6 +46,7 @@ from transforms.document import build_document
 from transforms.drops import discover_drops, extract_drops, fetch_drops, reasons, refusals
 from transforms.fetches import count_fetches, final_rows
 from transforms.frontier import PageResult, Revisit
+from transforms.kind import ARTICLE
 from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
 from warehouse.faultpoint import pause_point
@@ -251,6 +252,9 @@ def _learn_lines(
                 "run_id": batch.run_id,
                 "extracted_at": now,
                 "record": json.dumps(to_dict(a), ensure_ascii=False),
+                "text": a.text,
+                "missing_metadata": a.doc_kind == ARTICLE and (not a.title or a.published_at is None),
+                "future_dates": any(f"future_{name}" in a.provenance for name in ("published_at", "modified_at")),
             }
             for h, a in hashed
         ],

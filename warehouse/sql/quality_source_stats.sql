@@ -4,17 +4,11 @@ with report as (
     from run_sources
     where run_id = $run_id and source = $source
 ),
-fresh as (  -- texts first extracted in this run
+fresh as (  -- texts first extracted in this run (a page, about or history, has no date by nature)
     select
-        count(*) filter (where len(regexp_extract_all(record ->> 'text', '[\pL\pN]+')) < $min_words) as empty,
-        count(*) filter (  -- a page (about, history) has no publication date by nature
-            where coalesce(record ->> 'doc_kind', 'article') = 'article'
-            and (coalesce(record ->> 'title', '') = '' or (record ->> 'published_at') is null)
-        ) as missing_metadata,
-        count(*) filter (
-            where json_exists(record, '$.provenance.future_published_at')
-            or json_exists(record, '$.provenance.future_modified_at')
-        ) as future_dates
+        count(*) filter (where words < $min_words) as empty,
+        count(*) filter (where missing_metadata) as missing_metadata,
+        count(*) filter (where future_dates) as future_dates
     from extractions
     where run_id = $run_id and source = $source
 ),
