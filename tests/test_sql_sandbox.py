@@ -13,9 +13,11 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -23,7 +25,9 @@ import pytest
 from typer.testing import CliRunner
 
 from demo.sites import build_sites
+from flows import quick
 from flows.cli import app
+from flows.commands.query import sql as sql_command
 from transforms.records import Article
 from warehouse.db import connect
 from warehouse.load import SourceBatch, load_batch
@@ -108,6 +112,31 @@ def trawl_sql(warehouse: Warehouse, query: str, *options: str) -> tuple[int, str
     return result.exit_code, result.output
 
 
+def quick_sql(capsys: pytest.CaptureFixture[str], warehouse: Warehouse, query: str, *options: str) -> tuple[int, str]:
+    """The same through the ``trawl`` entry point's own reading of the command line (``flows.quick``)."""
+    argv = ["sql", query, "--db", str(warehouse.db), *options]
+    assert quick.parse(sql_command, argv[1:]), argv  # read here, not handed to typer
+    saved = sys.argv
+    sys.argv = ["trawl", *argv]
+    try:
+        quick.main()
+        code = 0
+    except SystemExit as done:
+        code = int(done.code or 0)
+    finally:
+        sys.argv = saved
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.fixture(params=["typer", "quick"])
+def run_sql(request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+    """``trawl sql`` through the typer app and through the entry point's quick path."""
+    if request.param == "typer":
+        return trawl_sql
+    return partial(quick_sql, capsys)
+
+
 def escapes(w: Warehouse) -> list[str]:
     """Every way out a query could try: files, extensions, other databases, settings, writes."""
     out, db, snap = w.outside, w.db, w.snapshot
@@ -161,10 +190,12 @@ def escapes(w: Warehouse) -> list[str]:
 
 
 @pytest.mark.parametrize("live", [False, True], ids=["snapshot", "live"])
-def test_every_escape_is_refused_and_nothing_changes(warehouse: Warehouse, unchanged: None, live: bool) -> None:
+def test_every_escape_is_refused_and_nothing_changes(
+    warehouse: Warehouse, unchanged: None, live: bool, run_sql: Callable[..., tuple[int, str]]
+) -> None:
     options = ["--live"] if live else []
     for query in escapes(warehouse):
-        code, output = trawl_sql(warehouse, query, *options)
+        code, output = run_sql(warehouse, query, *options)
         assert code == 2, (query, output)
         assert "error: refused" in output, (query, output)
         assert "trawl export" in output, (query, output)
@@ -172,14 +203,16 @@ def test_every_escape_is_refused_and_nothing_changes(warehouse: Warehouse, uncha
     assert not (warehouse.outside / "articles.csv").exists()
 
 
-def test_ordinary_queries_views_search_and_formats_still_work(warehouse: Warehouse, unchanged: None) -> None:
-    code, output = trawl_sql(warehouse, "select count(*) as n from articles", "--format", "json")
+def test_ordinary_queries_views_search_and_formats_still_work(
+    warehouse: Warehouse, unchanged: None, run_sql: Callable[..., tuple[int, str]]
+) -> None:
+    code, output = run_sql(warehouse, "select count(*) as n from articles", "--format", "json")
     assert code == 0, output
     assert json.loads(output) == [{"n": warehouse.articles}]
-    code, output = trawl_sql(warehouse, "select count(*) as n from articles", "--format", "jsonl")
+    code, output = run_sql(warehouse, "select count(*) as n from articles", "--format", "jsonl")
     assert code == 0, output
     assert [json.loads(line) for line in output.splitlines()] == [{"n": warehouse.articles}]
-    code, output = trawl_sql(
+    code, output = run_sql(
         warehouse, "select source, count(*) as n from articles group by 1 order by 1", "--format", "csv"
     )
     assert code == 0, output
@@ -198,13 +231,13 @@ def test_ordinary_queries_views_search_and_formats_still_work(warehouse: Warehou
         "explain select * from articles",
         "with a as (select 1 as x) select * from a",
     ):
-        code, output = trawl_sql(warehouse, query)
+        code, output = run_sql(warehouse, query)
         assert code == 0, (query, output)
-    code, output = trawl_sql(warehouse, "select title, url from search('educação') limit 5", "--format", "jsonl")
+    code, output = run_sql(warehouse, "select title, url from search('educação') limit 5", "--format", "jsonl")
     assert code == 0, output
     hits = [json.loads(line) for line in output.splitlines()]
     assert hits and all("movimento_demo" in h["url"] for h in hits)
-    code, output = trawl_sql(warehouse, "select count(*) as n from articles", "--live", "--format", "csv")
+    code, output = run_sql(warehouse, "select count(*) as n from articles", "--live", "--format", "csv")
     assert code == 0 and output.splitlines() == ["n", str(warehouse.articles)], output
 
 

@@ -1,0 +1,119 @@
+"""The ``trawl`` entry point reads ``sql`` and ``search`` command lines itself (``flows.quick``):
+the values it passes are the ones typer would pass, what it cannot read goes to typer, and it
+answers without importing what only the other commands need."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from flows import quick
+from flows.commands.query import search, sql
+from warehouse.db import connect
+
+TRAWL = Path(sys.executable).with_name("trawl")
+
+
+def typer_values(command: Callable[..., Any], argv: list[str]) -> dict[str, Any]:
+    """The keyword arguments typer calls ``command`` with for ``argv``."""
+    seen: list[dict[str, Any]] = []
+
+    @functools.wraps(command)
+    def recorder(**values: Any) -> None:
+        seen.append(values)
+
+    app = typer.Typer()
+    app.command()(recorder)
+    app.command("other")(lambda: None)  # two commands: the first word names the command
+    result = CliRunner().invoke(app, [command.__name__, *argv])
+    assert result.exit_code == 0, result.output
+    return seen[0]
+
+
+def defaults(command: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        name: p.default
+        for name, p in inspect.signature(command).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        (sql, ["select 1"]),
+        (sql, ["select 1", "--db", "w.duckdb", "--format", "csv", "--live", "--wait", "2.5"]),
+        (sql, ["--format=jsonl", "select 'a b'", "--db=x/y.duckdb"]),
+        (search, ["educação"]),
+        (search, ["war peace", "--source", "s1", "--lang", "pt", "--limit", "3", "--format", "json"]),
+        (search, ["x", "--since", "2024-05-01", "--until", "2024-06-01T12:30:00"]),
+        (search, ["x", "--since", "2024-05-01T12:30:00+0200"]),
+    ],
+)
+def test_the_quick_reading_passes_what_typer_passes(command: Callable[..., Any], argv: list[str]) -> None:
+    assert {**defaults(command), **quick.parse(command, argv)} == typer_values(command, argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["select 1", "--nope"],  # an unknown option
+        ["select 1", "--wait", "soon"],  # a value of the wrong type
+        ["select 1", "--format", "xml"],  # no such format
+        ["select 1", "--db"],  # no value
+        ["select 1", "select 2"],  # one argument too many
+        [],  # none
+        ["select 1", "--live=yes"],  # a value for a flag
+        ["select 1", "-d", "x"],  # short options are typer's
+    ],
+)
+def test_what_it_cannot_read_goes_to_typer(argv: list[str]) -> None:
+    with pytest.raises(quick.Unread):
+        quick.parse(sql, argv)
+
+
+def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(TRAWL), *argv], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_trawl_sql_answers_without_typers_adapters_prefect_or_scrapy(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in ('pydantic', 'prefect', 'scrapy', 'trafilatura') "
+        "if m in sys.modules), file=sys.stderr))\n"
+        "sys.argv = ['trawl', 'sql', 'select 40 + 2 as answer', '--db', sys.argv[1], '--live', '--format', 'csv']\n"
+        "from flows.quick import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(db)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["answer", "42"]
+    assert done.stderr.strip().splitlines()[-1] == "[]"  # none of them imported
+
+
+def test_the_entry_point_answers_and_hands_the_rest_to_typer(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    answered = run("sql", "select 42 as answer", "--db", str(db), "--live", "--format", "csv")
+    assert answered.returncode == 0 and answered.stdout.splitlines() == ["answer", "42"], answered.stderr
+    refused = run("sql", "copy (select 1) to 'x.csv'", "--db", str(db), "--live")
+    assert refused.returncode == 2 and "error: refused" in refused.stderr
+    unknown = run("sql", "select 1", "--nope")  # typer's own error
+    assert unknown.returncode == 2 and "No such option" in unknown.stderr
+    helped = run("sql", "--help")
+    assert helped.returncode == 0 and "--format" in helped.stdout and "[default: table]" in helped.stdout
+    other = run("status", "--db", str(db), "--json")  # every other command is typer's
+    assert other.returncode == 0, other.stderr
