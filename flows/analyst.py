@@ -47,7 +47,6 @@ def refresh_indexes(db: str, run_id: str, near_dup_threshold: float) -> dict[str
     except Exception as error:  # the loads are committed; the indexes catch up next run
         logger.error("index refresh of run %s failed: %s: %s", run_id, type(error).__name__, error)
         return {"error": f"{type(error).__name__}: {error}"}
-    publish_snapshot(db)
     summary = {
         "near_duplicate_documents": near.documents,
         "near_duplicate_candidates": near.candidates,

@@ -85,7 +85,8 @@ def load_source(
     )
     with limits.warehouse_writer(db, f"load {source.key} ({run_id})"):  # one writer of the DuckDB file
         report = pipeline.load(Path(db), batch)
-        publish_snapshot(db)  # readers see each source's load without waiting for the writer
+    # no snapshot here: it is a whole copy of the warehouse, published once at the end of the
+    # run; between two loads readers open the warehouse itself, and during one, the last snapshot
     get_run_logger().info("%s", load_summary(report))
     progress.report(source.key, "load", 1, 1)
     return report

@@ -1,8 +1,8 @@
-"""Readers never wait for a load: the loader publishes a read-only snapshot after each write.
+"""Readers never wait for a load: a run publishes a read-only snapshot when it ends.
 
 DuckDB lets one process write a file, and while it does, no other process can open that
-file, not even read-only. So every pipeline step that writes closes the warehouse and then
-copies it to ``<name>.snapshot.duckdb`` (copy to a temporary name, then an atomic rename;
+file, not even read-only. So a run, once its last write is closed (and ``trawl migrate``),
+copies the warehouse to ``<name>.snapshot.duckdb`` (copy to a temporary name, then an atomic rename;
 the copy gets the warehouse's modification time, which is how readers know it is current).
 Readers (``trawl sql``, ``search``, ``export``) open the snapshot while it is current, the
 warehouse itself when it is newer and free, and the snapshot again while a load holds the
