@@ -83,3 +83,69 @@ def test_refresh_indexes_only_new_documents(con: duckdb.DuckDBPyConnection) -> N
     assert {h.doc_id for h in hits} == {"pt1", "pt2"}
     assert hits[0].doc_id == "pt2"  # title and text: ranked first
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+MORE = {
+    f"x{i}": (
+        "pt" if i % 2 else "ru",
+        f"Título {i} Заголовок",
+        f"Educação pública {i}. Встреча коалиции номер {i}. " * (i % 4 + 1),
+    )
+    for i in range(9)
+}
+
+
+def scores(con: duckdb.DuckDBPyConnection, q: str) -> list[tuple[str, float]]:
+    return [(h.doc_id, h.score) for h in search(con, q, limit=100)]
+
+
+def test_a_refresh_indexes_in_bounded_chunks_and_equals_one_whole_refresh(tmp_path: Path) -> None:
+    whole, chunked = connect(tmp_path / "whole.duckdb"), connect(tmp_path / "chunked.duckdb")
+    try:
+        for con in (whole, chunked):
+            add(con, {**DOCS, **MORE})
+        assert refresh_search(whole) == len(DOCS) + len(MORE)
+        assert refresh_search(chunked, chunk=2) == len(DOCS) + len(MORE)  # seven transactions
+        for q in ("educação", "Встреча коалиции", "Удальцову", "título 3"):
+            assert scores(chunked, q) == scores(whole, q), q
+        tables = ("search_docs", "search_dict", "search_postings")
+        count = "select count(*), count(distinct {}) from {}"
+        for table, key in zip(tables, ("docid", "termid", "termid || '-' || docid"), strict=True):
+            assert (
+                chunked.execute(count.format(key, table)).fetchone()
+                == whole.execute(count.format(key, table)).fetchone()
+            )
+    finally:
+        whole.close()
+        chunked.close()
+
+
+def test_a_refresh_only_adds_the_new_documents_rows(con: duckdb.DuckDBPyConnection) -> None:
+    before = {t: con.execute(f"select * from {t} order by all").fetchall() for t in ("search_docs", "search_postings")}
+    add(con, {"pt9": ("pt", "Educação", "Greve geral de professores.")})
+    assert refresh_search(con) == 1
+    after = {t: con.execute(f"select * from {t} order by all").fetchall() for t in ("search_docs", "search_postings")}
+    assert set(before["search_docs"]) < set(after["search_docs"]) and len(after["search_docs"]) == len(DOCS) + 1
+    assert set(before["search_postings"]) < set(after["search_postings"])  # the old rows as they were
+    new = {row for row in after["search_postings"] if row not in before["search_postings"]}
+    (docid,) = con.execute("select docid from search_docs where doc_id = 'pt9'").fetchone()  # type: ignore[misc]
+    assert {row[1] for row in new} == {docid}
+    assert ids(con, "greve") == {"pt1", "pt9"}
+
+
+def test_an_older_warehouses_fts_index_is_replaced(tmp_path: Path) -> None:
+    con = connect(tmp_path / "old.duckdb")
+    try:
+        add(con, DOCS)
+        con.execute("insert into search_documents select doc_id, language, title, text, now() from documents")
+        con.execute(
+            "pragma create_fts_index('search_documents', 'doc_id', 'title', 'body', stemmer = 'none', "
+            "stopwords = 'none', ignore = '\\s+', strip_accents = 0, lower = 0, overwrite = 1)"
+        )
+        con.execute("delete from search_documents")  # terms computed anew below
+        refresh_search(con)
+        schemas = "select count(*) from information_schema.schemata where schema_name like 'fts_main_%'"
+        assert con.execute(schemas).fetchone() == (0,)
+        assert ids(con, "Удальцову") == {"ru1", "ru2"}
+    finally:
+        con.close()

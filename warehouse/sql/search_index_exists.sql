@@ -1,1 +1,1 @@
-select count(*) > 0 from information_schema.schemata where schema_name = 'fts_main_search_documents';
+select count(*) > 0 from search_docs;
