@@ -28,6 +28,9 @@ MIN_SHARE = 0.05
 CLEANER_VERSION = "1"
 
 _MARKDOWN_SYNTAX = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|^[#>\-*+|\s]+|[*_`]+|\s*\|\s*$")
+# a match of it needs one of these characters, or a line starting with a marker or a space
+_MARKDOWN_CHARS = re.compile(r"[\[*_`|]")
+_LINE_MARKERS = frozenset("#>-*+|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,9 @@ def learn(
 
 def strip_markdown(line: str) -> str:
     """A Markdown line's plain text: images dropped, links reduced to their text, no markers."""
-    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line)
+    if _MARKDOWN_CHARS.search(line) is None and not (line[:1] in _LINE_MARKERS or line[:1].isspace()):
+        return line  # no character any of the syntax's patterns needs: most lines
+    return _MARKDOWN_SYNTAX.sub(r"\1", line)  # an unmatched group is replaced by nothing
 
 
 def markdown_key(line: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -28,6 +29,7 @@ def drop_tracking(query: str) -> str:
     return query if len(kept) == len(pairs) else urlencode(kept)
 
 
+@lru_cache(maxsize=16384)  # a pure function of the string, asked again for the same URLs at every stage
 def canonicalize(url: str) -> str:
     """One canonical form per URL: tracking parameters and fragment dropped, scheme and host
     lower-cased, default port removed, query sorted, percent-encoding normalized (Cyrillic paths
