@@ -4,6 +4,8 @@ import ftfy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from transforms import normalize
+from transforms.boilerplate import _MARKDOWN_SYNTAX, strip_markdown
 from transforms.normalize import NORMALIZER_VERSION, content_hash, normalize_text, repair, untouched
 from transforms.urls import canonicalize
 
@@ -120,3 +122,19 @@ def test_repair_skips_ftfy_only_where_ftfy_would_change_nothing() -> None:
 def test_repair_equals_ftfy_on_mixed_risky_text(parts: list[str]) -> None:
     text = "".join(parts)
     assert repair(text) == _ftfy(text)
+
+
+# the characters the space folding and the Markdown stripping act on, among ordinary ones
+_FOLDED = "ab é\u00a0\u2009\u3000\t\f\v\u00ad\u200b\ufeff\r\x1c"
+_MARKDOWN = "ab é ![]()[]*_`|#>-+ \t"
+
+
+@given(st.text(alphabet=_FOLDED, max_size=30))
+def test_space_folding_takes_its_shortcut_only_where_it_changes_nothing(line: str) -> None:
+    slow = normalize._RUNS_OF_SPACE.sub(" ", normalize._SPACES.sub(" ", normalize._INVISIBLE.sub("", line))).strip()
+    assert normalize._fold_spaces(line) == slow
+
+
+@given(st.text(alphabet=_MARKDOWN, max_size=30))
+def test_markdown_stripping_takes_its_shortcut_only_where_it_changes_nothing(line: str) -> None:
+    assert strip_markdown(line) == _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line)
