@@ -130,10 +130,10 @@ def _marked(value: str) -> bool:
     )
 
 
-def _targets(tree: lxml_html.HtmlElement, markup: Markup) -> list[lxml_html.HtmlElement]:
+def _targets(tree: lxml_html.HtmlElement, markup: Markup, distinct: set[str]) -> list[lxml_html.HtmlElement]:
     """The elements to prune. An info box holding a large share of the page's paragraphs is
     the page's content under another name: kept."""
-    marked = set(filter(_marked, set(markup)))
+    marked = set(filter(_marked, distinct))
     candidates = {value.getparent() for value in markup if value in marked or value.attrname == "hidden"}
     chosen = set(_appended_articles(tree)) | {element for element in candidates if _is_widget(element)}
     boxes = [
@@ -145,11 +145,11 @@ def _targets(tree: lxml_html.HtmlElement, markup: Markup) -> list[lxml_html.Html
     return list(chosen)
 
 
-def _chunks(markup: Markup) -> list[list[lxml_html.HtmlElement]]:
+def _chunks(markup: Markup, distinct: set[str]) -> list[list[lxml_html.HtmlElement]]:
     """Article bodies split into chunks (between ads or promotions, each in its own copy of the
     body's container): groups of two or more ``div`` or ``section`` elements with one body-like
     class, none inside another, each with paragraphs of its own (in document order)."""
-    bodylike = set(filter(_BODY_CLASS.search, set(markup)))
+    bodylike = set(filter(_BODY_CLASS.search, distinct))
     groups: dict[tuple[str, str], list[lxml_html.HtmlElement]] = {}
     for value in markup:
         if value.attrname == "class" and value in bodylike:
@@ -208,8 +208,9 @@ def pruned(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     links of in-text lists unwrapped, None when there is nothing to do. The elements found in
     the page are found in the copy by their paths, all before the copy changes."""
     markup = _MARKUP(tree)
-    targets = _targets(tree, markup)
-    chunks = _chunks(markup)
+    distinct = set(markup)  # the rules test each value once
+    targets = _targets(tree, markup, distinct)
+    chunks = _chunks(markup, distinct)
     linked = _linked_paragraphs(tree)
     if not targets and not chunks and not linked:
         return None
