@@ -98,12 +98,15 @@ def _article(i: int, rng: random.Random, pools: dict[str, list[str]], published:
     )
 
 
-def build_site(n: int, seed: int = 2026) -> DemoSite:
-    """``n`` posts published over three years, oldest first (post ids grow with the date)."""
+def build_site(n: int, seed: int = 2026, extra: int = 0) -> DemoSite:
+    """``n`` posts published over three years, oldest first (post ids grow with the date), then
+    ``extra`` newer posts, one an hour; the first ``n`` do not depend on ``extra`` (a site that
+    grew since the last night)."""
     pools = sentence_pools()
     rng = random.Random(seed)
     start, span = datetime(2023, 1, 1, 8, tzinfo=UTC), 3 * 365 * 24 * 3600
     stamps = sorted(rng.randrange(span) for _ in range(n))
+    stamps += [span + 3600 * (k + 1) for k in range(extra)]
     articles = [_article(i, rng, pools, start + timedelta(seconds=s)) for i, s in enumerate(stamps)]
     return DemoSite(
         key="kprf_demo",  # the theme: WordPress core sitemaps, menus, sidebar, footer
@@ -204,10 +207,10 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve(n: int, port: int, seed: int = 2026, ready: Path | None = None) -> None:
-    """Serve the site of ``n`` posts on 127.0.0.1:``port`` until killed; touch ``ready`` once listening."""
+def serve(n: int, port: int, seed: int = 2026, ready: Path | None = None, extra: int = 0) -> None:
+    """Serve the site of ``n`` (+ ``extra``) posts on 127.0.0.1:``port`` until killed; touch ``ready`` once listening."""
     sitemaps.POSTS_PER_CORE_SITEMAP = WP_SITEMAP_MAX_URLS
-    site = build_site(n, seed)
+    site = build_site(n, seed, extra)
     server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     server.daemon_threads = True
     _Handler.app = BenchApp(site, f"http://127.0.0.1:{server.server_address[1]}/", cache=n <= 20_000)
@@ -232,6 +235,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--extra", type=int, default=0, help="newer posts after the N (the site grew)")
     parser.add_argument("--ready", type=Path, help="file to write the port into once listening")
     parser.add_argument("--weights", action="store_true", help="print the size of the first 20 pages and exit")
     args = parser.parse_args()
@@ -239,7 +243,7 @@ def main() -> None:
         sizes = page_weight()
         print(sizes, min(sizes), max(sizes))
         return
-    serve(args.n, args.port, args.seed, args.ready)
+    serve(args.n, args.port, args.seed, args.ready, args.extra)
 
 
 if __name__ == "__main__":

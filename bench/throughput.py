@@ -10,7 +10,9 @@ For each N (1,000 and 10,000 by default; ``--n 100000`` for the big one) it serv
    responses of the cold run's WARC archive) on a pool of all cores: pages/s, and trawl's
    end-to-end pages/s as a ratio of it;
 3. **no-change night**: `trawl run` again, nothing changed: wall time, requests, ratios to the cold run;
-4. **CLI answers** on the warehouse: `trawl search` and an aggregate `trawl sql`, p50/p95 of 10 each.
+4. **a night of 10 new posts**: the site served again on the same port with ``GROWN`` newer posts;
+   `trawl run`: wall time, requests, and the seconds of index work (search index and checks);
+5. **CLI answers** on the warehouse: `trawl search` and an aggregate `trawl sql`, p50/p95 of 10 each.
 
     .venv/bin/python bench/throughput.py [--n 1000 --n 10000] [--keep DIR]
 """
@@ -40,6 +42,10 @@ from overhead import breakdown  # noqa: E402
 
 TRAWL = str(Path(sys.executable).with_name("trawl"))
 KINDS = ("main", "crawl", "extract workers", "Prefect API", "other")
+# posts the site gains before the growth night
+GROWN = 10
+# bare trafilatura is timed on at most this many of the pages (a rate; 100k bodies would take 8 GB)
+BARE_SAMPLE = 10_000
 
 
 def kind_of(cmdline: str, main_pid: int, pid: int) -> str:
@@ -135,12 +141,17 @@ def timed_run(args: list[str], env: dict[str, str]) -> Run:
 
 
 @contextmanager
-def site(n: int, workdir: Path) -> Iterator[str]:
-    """Serve the generated site of ``n`` posts on a free loopback port; yield its URL."""
+def site(n: int, workdir: Path, port: int = 0, extra: int = 0) -> Iterator[str]:
+    """Serve the generated site of ``n`` (+ ``extra`` newer) posts on loopback (``port``, or a free
+    one); yield its URL."""
     ready = workdir / f"site-{n}.port"
     ready.unlink(missing_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "bigsite.py"), "--n", str(n), "--ready", str(ready)],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bigsite.py"),
+            *("--n", str(n), "--port", str(port), "--extra", str(extra), "--ready", str(ready)),
+        ],
         cwd=ROOT,
     )
     try:
@@ -162,16 +173,20 @@ def requests_served(url: str) -> int:
     return int(httpx.get(url + "_bench/requests", timeout=10).text)
 
 
-def article_bodies(data_dir: Path) -> list[bytes]:
-    """The HTML of every article page the cold run extracted, read from its archive as trawl reads it."""
+def article_bodies(data_dir: Path, limit: int) -> tuple[list[bytes], int]:
+    """The HTML of the first ``limit`` article pages the cold run extracted, read from its archive
+    as trawl reads it, and the number of article pages."""
     from flows.extract import article_refs
     from spiders.archive import read_record
 
-    bodies = []
+    bodies: list[bytes] = []
+    pages = 0
     for out_dir in sorted(p for p in data_dir.glob("raw/*/*") if (p / "manifest.jsonl").exists()):
-        for ref in article_refs(out_dir):
+        refs = article_refs(out_dir)
+        pages += len(refs)
+        for ref in refs[: max(0, limit - len(bodies))]:
             bodies.append(read_record(out_dir, ref.warc_file, ref.warc_offset)[1])
-    return bodies
+    return bodies, pages
 
 
 def _bare(html: bytes) -> int:
@@ -244,18 +259,22 @@ def bench(n: int, workdir: Path) -> dict[str, float]:
         before = requests_served(url)
         cold = timed_run(command, env)
         cold_requests = requests_served(url) - before
-        bodies = article_bodies(data)
+        bodies, pages = article_bodies(data, BARE_SAMPLE)
         bare = bare_trafilatura(bodies, cores)
         before = requests_served(url)
         night = timed_run(command, env)
         night_requests = requests_served(url) - before
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    with site(n, workdir, port, extra=GROWN) as url:  # the same URLs, GROWN posts newer
+        before = requests_served(url)
+        grown = timed_run(command, env)
+        grown_requests = requests_served(url) - before
     search = cli_times([TRAWL, "search", "regierung", "--db", str(db), "--limit", "10"], env)
     aggregate = cli_times(
         [TRAWL, "sql", "select language, count(*) from articles group by 1 order by 2 desc", "--db", str(db)], env
     )
-    pages = len(bodies)
-    trawl_rate, bare_rate = pages / cold.wall, pages / bare
-    size = sum(len(b) for b in bodies) / max(1, pages) / 1024
+    trawl_rate, bare_rate = pages / cold.wall, len(bodies) / bare
+    size = sum(len(b) for b in bodies) / max(1, len(bodies)) / 1024
     print(f"\nN = {n}: {pages} article pages archived (mean {size:.0f} KB)")
     print(
         f"  cold run         {cold.wall:8.1f} s  {trawl_rate:7.1f} pages/s  {cold_requests} requests  exit {cold.returncode}"
@@ -263,13 +282,17 @@ def bench(n: int, workdir: Path) -> dict[str, float]:
     print(f"    stages (s)     {_stages(cold)}")
     print(f"    peak RSS (MB)  {_peaks(cold)}")
     print(f"    main RSS (MB)  {_main_by_stage(cold)}")
-    print(f"  bare trafilatura {bare:8.1f} s  {bare_rate:7.1f} pages/s  ({cores} processes, same pages)")
+    sample = "same pages" if len(bodies) == pages else f"the first {len(bodies)} of the same pages"
+    print(f"  bare trafilatura {bare:8.1f} s  {bare_rate:7.1f} pages/s  ({cores} processes, {sample})")
     print(f"  ratio            {trawl_rate / bare_rate:8.2f}x bare trafilatura's pages/s")
     print(
         f"  no-change night  {night.wall:8.1f} s  ({night.wall / cold.wall:.3f}x the cold run)  {night_requests} requests"
     )
     print(f"    stages (s)     {_stages(night)}")
     print(f"    peak RSS (MB)  {_peaks(night)}")
+    index = sum(sec for name, sec in breakdown(grown.start, grown.end, grown.log) if name == "indexes and checks")
+    print(f"  {GROWN} new posts     {grown.wall:8.1f} s  {grown_requests} requests  index work {index:.1f} s")
+    print(f"    stages (s)     {_stages(grown)}")
     print(f"  trawl search     p50 {search[0]:.2f} s  p95 {search[1]:.2f} s")
     print(f"  trawl sql (agg.) p50 {aggregate[0]:.2f} s  p95 {aggregate[1]:.2f} s")
     return {"main_mb": cold.peaks.mb.get("main", 0.0), "ratio": trawl_rate / bare_rate}
