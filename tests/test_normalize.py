@@ -1,5 +1,7 @@
 """Text normalization, URL canonicalization and the content hash."""
 
+import unicodedata
+
 import ftfy
 from hypothesis import given
 from hypothesis import strategies as st
@@ -138,3 +140,10 @@ def test_space_folding_takes_its_shortcut_only_where_it_changes_nothing(line: st
 @given(st.text(alphabet=_MARKDOWN, max_size=30))
 def test_markdown_stripping_takes_its_shortcut_only_where_it_changes_nothing(line: str) -> None:
     assert strip_markdown(line) == _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or "", line)
+
+
+@given(st.text(alphabet=_FOLDED + "ÉS", min_size=normalize.MEMO_CHARS - 2, max_size=normalize.MEMO_CHARS + 2))
+def test_match_key_is_the_same_memoized_or_not_at_its_length_limit(line: str) -> None:
+    expected = " ".join(normalize._INVISIBLE.sub("", unicodedata.normalize("NFC", line)).split()).casefold()
+    assert normalize.match_key(line) == expected
+    assert normalize.match_key(line) == expected  # the second call may be answered by the memo

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 import ftfy
 import ftfy.badness
@@ -90,10 +91,20 @@ def match_key(line: str) -> str:
     """The form under which a page's text is matched to the text extracted from it (both
     come from one decoding, so no repair is needed; ftfy on every block would dominate).
     The same as ``tidy`` then casefold, in one pass over ASCII text (every block of the page
-    goes through here)."""
+    goes through here, several times: short strings are memoized)."""
+    return _short_match_key(line) if len(line) <= MEMO_CHARS else _match_key(line)
+
+
+def _match_key(line: str) -> str:
     if line.isascii():
         return " ".join(line.split()).casefold()
     return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", line)).split()).casefold()
+
+
+# a page's blocks are keyed by three stages, and a site repeats its menus, bylines and captions
+# on every page: the keys of strings up to this long are kept, the last this many (a few MB)
+MEMO_CHARS = 400
+_short_match_key = lru_cache(maxsize=16384)(_match_key)
 
 
 def line_key(line: str) -> str:
