@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -219,15 +220,38 @@ def within_memory(con: duckdb.DuckDBPyConnection, limit: str, work: Callable[[],
     """Run ``work`` with DuckDB's memory on ``con`` limited to ``limit``: DuckDB otherwise keeps
     what it read and wrote cached up to 80 % of RAM, and the run's process grows with the
     warehouse. Should the work need more (an out-of-memory error, its transaction rolled back),
-    it runs again without the limit: ``work`` must be safe to run again (the loader resumes from
-    its last step, the index refresh from what it indexed)."""
+    it runs again with ``ESCALATION`` times the limit, then again, and last without a limit
+    (the primary-key indexes a load checks stay in memory and grow with the warehouse):
+    ``work`` must be safe to run again (the loader resumes from its last step, the index
+    refresh from what it indexed)."""
     row = con.execute("select current_setting('memory_limit')").fetchone()
     before = str(row[0]) if row else None
-    try:
-        con.execute(f"set memory_limit = '{limit}'")  # fails when more than that is in use already
-        return work()
-    except duckdb.OutOfMemoryException as error:
-        log.warning("DuckDB needed more than %s (%s); running again without the limit", limit, error)
-        if before:  # ``reset memory_limit`` keeps the limit set last
-            con.execute(f"set memory_limit = '{before}'")
-        return work()
+    size = _megabytes(limit)
+    tries = [f"{size * ESCALATION**k}MB" for k in range(ESCALATIONS + 1)]
+    for tried, following in zip(tries, [*tries[1:], None], strict=True):
+        try:
+            con.execute(f"set memory_limit = '{tried}'")  # fails when more than that is in use already
+            return work()
+        except duckdb.OutOfMemoryException as error:
+            log.warning(
+                "DuckDB needed more than %s (%s); running again %s",
+                tried,
+                error,
+                f"with {following}" if following else "without the limit",
+            )
+    if before:  # ``reset memory_limit`` keeps the limit set last
+        con.execute(f"set memory_limit = '{before}'")
+    return work()
+
+
+# a limit that was too small is tried again this many times bigger, at most this many times
+ESCALATION = 4
+ESCALATIONS = 2
+
+
+def _megabytes(limit: str) -> int:
+    """``'128MB'`` -> 128, ``'1GB'`` -> 1024 (the forms trawl writes its limits in)."""
+    found = re.fullmatch(r"\s*(\d+)\s*([MG])i?B\s*", limit, flags=re.IGNORECASE)
+    if found is None:
+        raise ValueError(f"a memory limit in MB or GB, not {limit!r}")
+    return int(found[1]) * (1024 if found[2].upper() == "G" else 1)
