@@ -111,4 +111,15 @@ def search(
         "until": until,
         "limit": limit,
     }
-    return [Hit(*row) for row in con.execute(query("search"), params).fetchall()]
+    ranked = con.execute(query("search_ranked"), params).fetchall()
+    if not ranked:
+        return []
+    values: dict[str, Any] = {}
+    for rank, row in enumerate(ranked):  # bound parameters; only their names are written in
+        values |= {f"{name}{rank}": value for name, value in zip(("doc", "score", "stems", "strip"), row, strict=True)}
+    n = range(len(ranked))
+    details = query("search_details").format(
+        hits=", ".join(f"($doc{k}, $score{k}, $stems{k}, $strip{k}, {k})" for k in n),
+        ids=", ".join(f"$doc{k}" for k in n),
+    )
+    return [Hit(*row) for row in con.execute(details, values).fetchall()]
