@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 
 import ftfy
 import ftfy.badness
@@ -87,24 +88,32 @@ def tidy(line: str) -> str:
     return _fold_spaces(unicodedata.normalize("NFC", line))
 
 
+# a page's blocks are keyed by three stages, and a site repeats its menus, bylines and captions
+# on every page: the results for strings up to this long are kept, the last this many (a few MB)
+MEMO_CHARS = 400
+MEMO_SIZE = 16384
+
+
+def memo_short(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` with its results for short strings memoized (``MEMO_CHARS``, ``MEMO_SIZE``)."""
+    cached = lru_cache(maxsize=MEMO_SIZE)(function)
+
+    @wraps(function)
+    def memoized(line: str) -> str:
+        return cached(line) if len(line) <= MEMO_CHARS else function(line)
+
+    return memoized
+
+
+@memo_short
 def match_key(line: str) -> str:
     """The form under which a page's text is matched to the text extracted from it (both
     come from one decoding, so no repair is needed; ftfy on every block would dominate).
     The same as ``tidy`` then casefold, in one pass over ASCII text (every block of the page
     goes through here, several times: short strings are memoized)."""
-    return _short_match_key(line) if len(line) <= MEMO_CHARS else _match_key(line)
-
-
-def _match_key(line: str) -> str:
     if line.isascii():
         return " ".join(line.split()).casefold()
     return " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFC", line)).split()).casefold()
-
-
-# a page's blocks are keyed by three stages, and a site repeats its menus, bylines and captions
-# on every page: the keys of strings up to this long are kept, the last this many (a few MB)
-MEMO_CHARS = 400
-_short_match_key = lru_cache(maxsize=16384)(_match_key)
 
 
 def line_key(line: str) -> str:

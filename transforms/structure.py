@@ -24,11 +24,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from lxml import html as lxml_html
 
-from transforms.normalize import MEMO_CHARS, match_key
+from transforms.normalize import match_key, memo_short
 
 # a block must be on at least this many of the source's pages ...
 MIN_PAGES = 4
@@ -57,19 +56,13 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
 MAX_BLOCKS = 2000  # a page listing more blocks than this is a listing or byte soup: the first ones
 
 
+@memo_short  # a site's chrome repeats on every page
 def text_hash(line: str) -> str:
     """The text part of a block key, for a line of extracted text or a block's text ("" when empty)."""
-    return _short_text_hash(line) if len(line) <= MEMO_CHARS else _text_hash(line)
-
-
-def _text_hash(line: str) -> str:
     key = match_key(line)
     if not key or not any(map(str.isalnum, key)):
         return ""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:TEXT_HASH]
-
-
-_short_text_hash = lru_cache(maxsize=16384)(_text_hash)  # a site's chrome repeats on every page
 
 
 def _landmarks(element: lxml_html.HtmlElement, paths: dict[lxml_html.HtmlElement, str | None]) -> str | None:
