@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from transforms.frontier import BLOCKED, GONE, LIVE, NEW, Answer, Observation, PageResult, Revisit, observe
+import duckdb
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transforms.frontier import (
+    BLOCKED,
+    DISALLOWED,
+    FAILING,
+    GONE,
+    LIVE,
+    NEW,
+    NOT_ARTICLE,
+    Answer,
+    Observation,
+    PageResult,
+    PageState,
+    Revisit,
+    observe,
+)
+from warehouse.db import connect
+from warehouse.frontier import STATE_FIELDS, update_frontier
+from warehouse.rows import table_schema
 
 POLICY = Revisit(window=timedelta(days=14), first=timedelta(hours=20), factor=2, longest=timedelta(days=3))
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
@@ -62,3 +86,78 @@ def test_found_but_not_fetched_is_due_next_run() -> None:
     assert state.state == NEW and state.next_due_at == T0 and state.listed
     neutral = Observation(url="u", at=T0, answer=Answer(error="NotFetched: crawl closed (blocked)"))
     assert observe(state, neutral, POLICY, "s").state == NEW
+
+
+# the loader's split: URLs merely listed again move in SQL (relist_frontier.sql), the rest through
+# `observe`; whichever path a URL takes, its row must be what `observe` gives
+STATES = st.sampled_from([NEW, LIVE, GONE, BLOCKED, FAILING, NOT_ARTICLE, DISALLOWED])
+TIMES = st.none() | st.integers(-400, 400).map(lambda h: T0 + timedelta(hours=h))
+
+
+@st.composite
+def previous_states(draw: st.DrawFn, url: str) -> PageState:
+    return PageState(
+        source="s",
+        url=url,
+        state=draw(STATES),
+        first_seen_at=T0 - timedelta(days=draw(st.integers(0, 30))),
+        last_seen_at=draw(TIMES),
+        listed=draw(st.booleans()),
+        lastmod=draw(TIMES),
+        lastmod_via=draw(st.sampled_from([None, "sitemap", "rest", "feed"])),
+        last_fetched_at=draw(TIMES),
+        content_hash=draw(st.sampled_from([None, "h1"])),
+        published_at=draw(TIMES),
+        unchanged=draw(st.integers(0, 3)),
+        failures=draw(st.integers(0, 3)),
+        next_due_at=draw(TIMES),
+    )
+
+
+@st.composite
+def nights(draw: st.DrawFn) -> list[tuple[PageState | None, Observation]]:
+    at = T0 + timedelta(hours=draw(st.integers(0, 48)))
+    found = []
+    for i in range(draw(st.integers(1, 6))):
+        url = f"https://example.org/{i}"
+        prev = draw(st.none() | previous_states(url))
+        status = draw(st.sampled_from([None, None, None, 200, 304, 404, 503]))
+        answer = Answer(fetched_at=at, status=status) if status else Answer()
+        obs = Observation(
+            url=url,
+            at=at,
+            discovered=draw(st.booleans()),
+            listed=draw(st.sampled_from([None, True, False])),
+            lastmod=draw(TIMES),
+            lastmod_via=draw(st.sampled_from([None, "sitemap", "rest"])),
+            answer=answer,
+            result=PageResult("h2" if status == 200 else None),
+        )
+        found.append((prev, obs))
+    return found
+
+
+@pytest.fixture(scope="module")
+def frontier_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(tmp_path_factory.mktemp("frontier") / "trawl.duckdb")
+    yield con
+    con.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(night=nights())
+def test_the_loader_folds_a_night_into_the_frontier_as_observe_does(
+    frontier_db: duckdb.DuckDBPyConnection, night: list[tuple[PageState | None, Observation]]
+) -> None:
+    con = frontier_db
+    con.execute("delete from frontier")
+    schema = table_schema(con, "frontier")
+    previous = [{name: getattr(p, name) for name in STATE_FIELDS} for p, _ in night if p is not None]
+    if previous:
+        con.register("batch", pa.Table.from_pylist(previous, schema=schema))
+        con.execute("insert into frontier by name select * from batch")
+        con.unregister("batch")
+    update_frontier(con, "s", {o.url: o for _, o in night}, [], False, POLICY)
+    cursor = con.execute(f"select {', '.join(STATE_FIELDS)} from frontier order by url")
+    got = [PageState(*row) for row in cursor.fetchall()]
+    assert got == [observe(p, o, POLICY, "s") for p, o in sorted(night, key=lambda n: n[1].url)]

@@ -94,6 +94,45 @@ def _previous(con: duckdb.DuckDBPyConnection, source: str, urls: list[str]) -> d
     return states
 
 
+SEEN_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("at", pa.timestamp("us", tz="UTC")),
+        ("discovered", pa.bool_()),
+        ("listed", pa.bool_()),
+        ("lastmod", pa.timestamp("us", tz="UTC")),
+        ("lastmod_via", pa.string()),
+    ]
+)
+
+
+def _relisted(con: duckdb.DuckDBPyConnection, source: str, found: dict[str, Observation]) -> set[str]:
+    """Fold the observations without a request into the rows of known URLs past ``new``, in one
+    statement (``relist_frontier.sql``: what ``observe`` does to them); the URLs it updated.
+
+    A sitemap lists every URL every night, so this is most of a quiet night's frontier work: done
+    row by row in Python it grew with the site (19 s at 100k URLs), not with the night."""
+    seen = [
+        {
+            "url": o.url,
+            "at": o.at,
+            "discovered": o.discovered,
+            "listed": o.listed,
+            "lastmod": o.lastmod,
+            "lastmod_via": o.lastmod_via,
+        }
+        for o in found.values()
+        if not o.requested
+    ]
+    if not seen:
+        return set()
+    con.register("seen", pa.Table.from_pylist(seen, schema=SEEN_SCHEMA))
+    try:
+        return {row[0] for row in con.execute(query("relist_frontier"), {"source": source}).fetchall()}
+    finally:
+        con.unregister("seen")
+
+
 def update_frontier(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -102,11 +141,14 @@ def update_frontier(
     inventory_complete: bool,
     policy: Revisit,
 ) -> FrontierCounts:
-    """Apply the observations to the source's frontier rows (inside the caller's transaction)."""
-    previous = _previous(con, source, sorted(found))
+    """Apply the observations to the source's frontier rows (inside the caller's transaction):
+    the URLs merely listed again in SQL, the rest (new URLs, answers) through ``observe``."""
+    relisted = _relisted(con, source, found)
+    rest = sorted(url for url in found if url not in relisted)
+    previous = _previous(con, source, rest)
     rows = []
     gone = 0
-    for url in sorted(found):
+    for url in rest:
         prev = previous.get(url)
         state = observe(prev, found[url], policy, source)
         if state.state == GONE and prev is not None and prev.state != GONE and prev.content_hash is not None:
