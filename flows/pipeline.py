@@ -22,6 +22,7 @@ calls as tasks, with retries, concurrency, progress and the run report):
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,10 @@ from typing import Any
 from flows import settings
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import ExtractedFile, extract_crawl
-from flows.runplan import RunPlan, crawl_outputs, plan_run
+from flows.runplan import RunPlan, crawl_rest_names, plan_run
 from flows.sources import Source
 from spiders.folder import CrawlFolder
-from warehouse.db import connect, within_memory
+from warehouse.db import connect
 from warehouse.load import LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch
 
 VERSION = "0.1.0"
@@ -79,6 +80,20 @@ def extract(source: Source, folder: CrawlFolder, on_page: Callable[[int, int], N
     return extract_crawl(folder.path, date_floor=source.date_floor, on_page=on_page)
 
 
+@dataclass(frozen=True)
+class FolderRows:
+    """The manifest or the candidates of a crawl folder, read when the loader's last step asks
+    (``warehouse.load.RowFile``), not held through the whole load."""
+
+    folder: CrawlFolder
+    name: str
+
+    def rows(self) -> list[dict[str, Any]]:
+        if self.name == CrawlFolder.MANIFEST:  # a truncated last line is skipped
+            return list(self.folder.manifest_rows())
+        return self.folder.json_lines(self.name)
+
+
 def read_batch(
     source: Source,
     folder: CrawlFolder,
@@ -87,20 +102,20 @@ def read_batch(
     error: str | None = None,
     started_at: datetime | None = None,
 ) -> SourceBatch:
-    """Everything the loader needs from one crawl, read from its folder once."""
-    candidates, rest_names = crawl_outputs(folder.path)
+    """Everything the loader needs from one crawl, read from its folder once (the records a
+    chunk at a time, the fetches and candidates by the load's last step)."""
     return SourceBatch(
         run_id=run_id,
         source=source.key,
-        fetches=list(folder.manifest_rows()),
+        fetches=FolderRows(folder, CrawlFolder.MANIFEST),
         records=ExtractedFile(extracted) if extracted else [],
         crawl_stats=folder.stats(),
         crawl_error=error,
         started_at=started_at,
         min_docs=source.cleaning.min_docs,
         min_share=source.cleaning.min_share,
-        candidates=candidates,
-        rest_names=rest_names,
+        candidates=FolderRows(folder, CrawlFolder.CANDIDATES),
+        rest_names=crawl_rest_names(folder.path),
         revisit=source.revisit.policy(),
     )
 
@@ -110,6 +125,6 @@ def load(db: Path, batch: SourceBatch) -> LoadReport:
     (``warehouse.load``; a load killed half-way is completed by the next)."""
     con = connect(db)
     try:
-        return within_memory(con, LOADER_MEMORY_LIMIT, lambda: load_batch(con, batch))
+        return load_batch(con, batch, memory=LOADER_MEMORY_LIMIT)
     finally:
         con.close()

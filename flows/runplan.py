@@ -25,7 +25,6 @@ import duckdb
 
 from flows import settings
 from flows.sources import Source
-from spiders.candidates import read_candidates
 from spiders.folder import CrawlFolder
 from warehouse.load import LoadReport
 from warehouse.queries import query
@@ -101,7 +100,7 @@ def plan_run(
     return RunPlan(run_id, previous is not None, [r for r in loaded if r.source in {s.key for s in sources}], inputs)
 
 
-def crawl_outputs(folder: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
-    """What the loader needs from a crawl besides its manifest: candidates and REST names."""
+def crawl_rest_names(folder: Path) -> dict[str, dict[str, str]]:
+    """The REST API's category and tag names a crawl learned (for the loader)."""
     names: dict[str, dict[str, str]] = CrawlFolder(folder).read_json(CrawlFolder.REST_NAMES, {})
-    return read_candidates(folder), names
+    return names

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,13 @@ from typing import Any
 import duckdb
 import pytest
 
+import warehouse.load
 from flows.extract import ExtractedFile
 from transforms.records import Article, Discard
 from transforms.serialize import to_dict
-from warehouse.db import connect, within_memory
+from warehouse.db import connect
 from warehouse.faultpoint import PAUSE_AT, PAUSE_MARKER
-from warehouse.load import LoadReport, SourceBatch, load_batch
+from warehouse.load import LoadReport, SourceBatch, Step, load_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 CTA = "Follow our channel to get every statement of the committee first."
@@ -37,7 +39,7 @@ LOADER = """
 import json, sys
 from pathlib import Path
 from flows.extract import ExtractedFile
-from warehouse.db import connect, within_memory
+from warehouse.db import connect
 from warehouse.load import SourceBatch, load_batch
 fetches = json.loads(Path(sys.argv[2]).read_text())
 load_batch(connect(sys.argv[1]), SourceBatch("run1", "site", fetches, ExtractedFile(Path(sys.argv[3]))), chunk=4)
@@ -156,21 +158,39 @@ def test_a_load_killed_between_steps_is_completed_by_the_next_load(tmp_path: Pat
     assert (again.new_documents, again.duplicates, again.discarded) == (22, 1, 1)
 
 
-def test_a_load_that_needs_more_memory_than_its_limit_completes_without_it(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_a_step_that_needs_more_memory_than_its_limit_runs_again_under_a_bigger_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected_db = tmp_path / "whole.duckdb"
     load(expected_db, tmp_path / "a", chunk=1000)
     extracted, fetches = write_batch(tmp_path / "b")
+    ran: list[str] = []  # the count and load steps as they were run, tries included
+    count, load_chunk = warehouse.load._count, warehouse.load._load_chunk
+
+    def counting(*args: Any) -> None:
+        ran.append("count")
+        count(*args)
+
+    def loading(*args: Any) -> Step:
+        ran.append("load")
+        return load_chunk(*args)
+
+    monkeypatch.setattr(warehouse.load, "_count", counting)
+    monkeypatch.setattr(warehouse.load, "_load_chunk", loading)
     db = tmp_path / "tight.duckdb"
     con = connect(db)
     try:
         batch = SourceBatch("run1", "site", json.loads(fetches.read_text()), ExtractedFile(extracted))
         with caplog.at_level(logging.WARNING, logger="warehouse.db"):
-            report = within_memory(con, "16MB", lambda: load_batch(con, batch, chunk=4))
+            report = load_batch(con, batch, chunk=4, memory="16MB")
     finally:
         con.close()
-    assert "DuckDB needed more than 16MB" in caplog.text  # the limit was hit, and the load went on
-    assert "running again with 64MB" in caplog.text  # under a bigger limit, not at once without one
+    again = [r.getMessage() for r in caplog.records if "running it again" in r.getMessage()]
+    assert again and "needed more than 16MB for " in again[0]  # the limit was hit
+    assert " step " in again[0] and again[0].endswith("running it again with 64MB")  # not at once without one
+    # only the step that hit the limit ran twice; the raised limit held for the steps after it
+    assert sum("more than 16MB" in m for m in again) == 1
+    tries = Counter(m.split(" for ")[1].split()[0] for m in again)
+    assert Counter(ran) == Counter(count=6 + tries["count"], load=6 + tries["load"])
     assert (report.new_documents, report.duplicates, report.discarded) == (22, 1, 1)
     assert state(db) == state(expected_db) and report_row(db) == report_row(expected_db)

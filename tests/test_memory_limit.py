@@ -42,4 +42,4 @@ def test_a_limit_too_small_is_raised_four_times_twice_then_dropped(
         con.close()
     assert len(seen) == len(limits)  # one try per limit, the work done once it fitted
     assert [f"more than {x}" in caplog.text for x in limits[:-1]] == [True] * (len(limits) - 1)
-    assert f"running again {last}" in caplog.text
+    assert f"running it again {last}" in caplog.text

@@ -48,7 +48,7 @@ def health(*statuses: int | None) -> LoadReport:
         {"url": f"https://s.example/{i}", "role": "article", "status": s, "error": None if s else "TimeoutError: x"}
         for i, s in enumerate(statuses)
     ]
-    _count_fetches(SourceBatch(run_id="r", source="s", fetches=fetches, records=[]), report)
+    _count_fetches(SourceBatch(run_id="r", source="s", fetches=fetches, records=[]), fetches, report)
     return report
 
 

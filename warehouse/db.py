@@ -216,32 +216,53 @@ def connect(path: Path | str, read_only: bool = False, wait: float = 60.0) -> du
 T = TypeVar("T")
 
 
+class MemoryLimit:
+    """DuckDB's memory on ``con`` limited to ``limit``: DuckDB otherwise keeps what it read and
+    wrote cached up to 80 % of RAM, and the run's process grows with the warehouse.
+
+    ``run(work)`` runs one piece of work under the limit. Should it need more (an out-of-memory
+    error, its transaction rolled back), it runs again with ``ESCALATION`` times the limit, then
+    again, and last without a limit (the primary-key indexes a load checks stay in memory and grow
+    with the warehouse). A raised limit stays raised for the following work: a loader gives each of
+    its steps to ``run``, so only the step that hit the limit is done twice, never the load."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, limit: str) -> None:
+        row = con.execute("select current_setting('memory_limit')").fetchone()
+        size = _megabytes(limit)
+        self.con = con
+        # the last try: DuckDB's own limit as it was (``reset memory_limit`` keeps the limit set last)
+        self.limits: list[str | None] = [f"{size * ESCALATION**k}MB" for k in range(ESCALATIONS + 1)]
+        self.limits.append(str(row[0]) if row else None)
+        self.level = 0
+
+    def run(self, work: Callable[[], T], what: str = "the work") -> T:
+        """``work()`` under the current limit, raised until it fits; ``work`` must be safe to run
+        again after a rollback. ``what`` names it in the warning."""
+        while True:
+            limit = self.limits[self.level]
+            try:
+                if limit:  # setting fails when more than that is in use already
+                    self.con.execute(f"set memory_limit = '{limit}'")
+                return work()
+            except duckdb.OutOfMemoryException as error:
+                if self.level == len(self.limits) - 1:
+                    raise
+                self.level += 1
+                following = self.limits[self.level] if self.level < ESCALATIONS + 1 else None
+                log.warning(
+                    "DuckDB needed more than %s for %s (%s); running it again %s",
+                    limit,
+                    what,
+                    error,
+                    f"with {following}" if following else "without the limit",
+                )
+
+
 def within_memory(con: duckdb.DuckDBPyConnection, limit: str, work: Callable[[], T]) -> T:
-    """Run ``work`` with DuckDB's memory on ``con`` limited to ``limit``: DuckDB otherwise keeps
-    what it read and wrote cached up to 80 % of RAM, and the run's process grows with the
-    warehouse. Should the work need more (an out-of-memory error, its transaction rolled back),
-    it runs again with ``ESCALATION`` times the limit, then again, and last without a limit
-    (the primary-key indexes a load checks stay in memory and grow with the warehouse):
-    ``work`` must be safe to run again (the loader resumes from its last step, the index
-    refresh from what it indexed)."""
-    row = con.execute("select current_setting('memory_limit')").fetchone()
-    before = str(row[0]) if row else None
-    size = _megabytes(limit)
-    tries = [f"{size * ESCALATION**k}MB" for k in range(ESCALATIONS + 1)]
-    for tried, following in zip(tries, [*tries[1:], None], strict=True):
-        try:
-            con.execute(f"set memory_limit = '{tried}'")  # fails when more than that is in use already
-            return work()
-        except duckdb.OutOfMemoryException as error:
-            log.warning(
-                "DuckDB needed more than %s (%s); running again %s",
-                tried,
-                error,
-                f"with {following}" if following else "without the limit",
-            )
-    if before:  # ``reset memory_limit`` keeps the limit set last
-        con.execute(f"set memory_limit = '{before}'")
-    return work()
+    """``work()`` with DuckDB's memory on ``con`` limited to ``limit``, raised until it fits
+    (``MemoryLimit``): ``work`` must be safe to run again (the index refresh resumes from what it
+    indexed)."""
+    return MemoryLimit(con, limit).run(work)
 
 
 # a limit that was too small is tried again this many times bigger, at most this many times

@@ -33,10 +33,11 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 
@@ -49,6 +50,7 @@ from transforms.frontier import PageResult, Revisit
 from transforms.kind import ARTICLE
 from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
+from warehouse.db import MemoryLimit
 from warehouse.faultpoint import pause_point
 from warehouse.frontier import observations, parse_time, update_frontier
 from warehouse.queries import query
@@ -61,6 +63,7 @@ LOAD_CHUNK = 500  # pages per step of a load: one transaction each, memory flat 
 # with the source; with this limit and 500-page steps a 10,000-page load peaked ~380 MB above its
 # start, with no growth from step to step. A load that needs more runs on without the limit
 LOADER_MEMORY_LIMIT = "128MB"
+T = TypeVar("T")
 DISCARD = "discard:"  # a step's count of extraction discards of one reason: "discard:<reason>"
 
 
@@ -72,6 +75,21 @@ class RecordChunks(Protocol):
 
 
 Records = Sequence[Article | Discard] | RecordChunks
+
+
+class RowFile(Protocol):
+    """Rows kept in a file, read when the load's last step needs them (a crawl's manifest and
+    candidates: 46 MB of dicts at 10,000 pages, which held through every step grew the loader's
+    peak with the source)."""
+
+    def rows(self) -> list[dict[str, Any]]: ...
+
+
+Rows = list[dict[str, Any]] | RowFile
+
+
+def rows_of(rows: Rows) -> list[dict[str, Any]]:
+    return rows if isinstance(rows, list) else rows.rows()
 
 
 def record_chunks(records: Records, size: int) -> Iterator[list[Article | Discard]]:
@@ -89,14 +107,14 @@ class SourceBatch:
 
     run_id: str
     source: str
-    fetches: list[dict[str, Any]]
+    fetches: Rows
     records: Records
     crawl_stats: dict[str, Any] = field(default_factory=dict)
     crawl_error: str | None = None
     started_at: datetime | None = None
     min_docs: int = MIN_DOCS
     min_share: float = MIN_SHARE
-    candidates: list[dict[str, Any]] = field(default_factory=list)
+    candidates: Rows = field(default_factory=list)
     rest_names: dict[str, dict[str, str]] = field(default_factory=dict)
     revisit: Revisit = field(default_factory=Revisit)
 
@@ -170,11 +188,9 @@ class Progress:
             progress.results.update({url: _result(*row) for url, row in json.loads(results).items()})
         return progress
 
-    def record(self, con: duckdb.DuckDBPyConnection, batch: SourceBatch, name: str, step: Step, now: datetime) -> None:
-        """Add a step's figures, and store them with its name inside the step's own transaction."""
-        self.done.add(name)
-        self.counts.update(step.counts)
-        self.results.update(step.results)
+    def store(self, con: duckdb.DuckDBPyConnection, batch: SourceBatch, name: str, step: Step, now: datetime) -> None:
+        """Store a step's figures with its name, inside the step's own transaction (``add`` them
+        once it committed: a step rolled back and done again must not count twice)."""
         results = {
             url: [r.content_hash, r.page_url, r.published_at.isoformat() if r.published_at else None, r.not_article]
             for url, r in step.results.items()
@@ -189,6 +205,12 @@ class Progress:
         }
         insert_rows(con, "insert_load_progress", [row])
 
+    def add(self, name: str, step: Step) -> None:
+        """Add the figures of a step that committed."""
+        self.done.add(name)
+        self.counts.update(step.counts)
+        self.results.update(step.results)
+
     def fill(self, report: LoadReport) -> None:
         """The report's page counters: the sums over every step (each step counts under the
         report's field names, and extraction discards as ``discard:<reason>``)."""
@@ -199,9 +221,9 @@ class Progress:
         report.discard_reasons = dict(sorted(reasons.items()))
 
 
-def _fetch_rows(batch: SourceBatch, columns: list[str]) -> list[dict[str, Any]]:
+def _fetch_rows(batch: SourceBatch, fetches: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
     rows = []
-    for row in final_rows(batch.fetches):
+    for row in final_rows(fetches):
         rows.append(
             {
                 **{name: row.get(name) for name in columns},
@@ -214,8 +236,8 @@ def _fetch_rows(batch: SourceBatch, columns: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _count_fetches(batch: SourceBatch, report: LoadReport) -> None:
-    counts = count_fetches(batch.fetches, batch.crawl_stats, batch.crawl_error)
+def _count_fetches(batch: SourceBatch, fetches: list[dict[str, Any]], report: LoadReport) -> None:
+    counts = count_fetches(fetches, batch.crawl_stats, batch.crawl_error)
     report.discovered = sum(counts.outcomes.values())
     report.fetched, report.failed = counts.outcomes["fetched"], counts.outcomes["failed"]
     report.not_modified = counts.outcomes["not_modified"]
@@ -367,13 +389,15 @@ def _page_results(docs: list[Document], discards: list[Discard]) -> dict[str, Pa
 def _load_frontier(
     con: duckdb.DuckDBPyConnection,
     batch: SourceBatch,
+    fetches: list[dict[str, Any]],
+    candidates: list[dict[str, Any]],
     results: dict[str, PageResult],
     report: LoadReport,
     now: datetime,
 ) -> None:
     complete = bool(batch.crawl_stats.get("trawl/inventory_complete"))
-    found = observations(final_rows(batch.fetches), batch.candidates, results, complete, now)
-    counts = update_frontier(con, batch.source, found, batch.candidates, complete, batch.revisit)
+    found = observations(final_rows(fetches), candidates, results, complete, now)
+    counts = update_frontier(con, batch.source, found, candidates, complete, batch.revisit)
     report.gone, report.not_due = counts.gone, counts.not_due
     insert_rows(
         con,
@@ -435,56 +459,68 @@ def _finish(
     now: datetime,
 ) -> None:
     """The load's last step: fetches and their drops, the frontier, REST names, the report row."""
-    _count_fetches(batch, report)
-    drops = [*discover_drops(batch.candidates), *fetch_drops(batch.fetches)]
+    fetches, candidates = rows_of(batch.fetches), rows_of(batch.candidates)
+    _count_fetches(batch, fetches, report)
+    drops = [*discover_drops(candidates), *fetch_drops(fetches)]
     report.failed_reasons = reasons(drops, "fetch")
-    report.blocked = refusals(batch.fetches)
-    fetches = table_schema(con, "fetches")
-    insert_rows(con, "insert_fetches", _fetch_rows(batch, fetches.names), fetches)
+    report.blocked = refusals(fetches)
+    schema = table_schema(con, "fetches")
+    insert_rows(con, "insert_fetches", _fetch_rows(batch, fetches, schema.names), schema)
     insert_rows(con, "insert_drops", [{"run_id": batch.run_id, "source": batch.source, **asdict(d)} for d in drops])
-    _load_frontier(con, batch, results, report, now)
+    _load_frontier(con, batch, fetches, candidates, results, report, now)
     report.finished_at = datetime.now(UTC)
     insert_rows(con, "upsert_run_source", [report.row()])
     con.execute("delete from load_progress where run_id = ? and source = ?", [batch.run_id, batch.source])
 
 
-def _steps(
-    con: duckdb.DuckDBPyConnection, batch: SourceBatch, step: Callable[[], AbstractContextManager[None]], chunk: int
-) -> LoadReport:
-    """The load, one bounded step after the other, each inside ``step()`` (a transaction of its
-    own, or nothing inside the caller's); a step an earlier attempt finished is not done again."""
+class StepRunner(Protocol):
+    """Runs one step of a load: in a transaction of its own (``load_batch``), or as it is inside
+    the caller's (``apply_batch``)."""
+
+    def __call__(self, work: Callable[[], T], what: str) -> T: ...
+
+
+def _steps(con: duckdb.DuckDBPyConnection, batch: SourceBatch, run: StepRunner, chunk: int) -> LoadReport:
+    """The load, one bounded step after the other, each given to ``run``; a step an earlier
+    attempt finished is not done again, and a step is safe to run again after a rollback (its
+    figures join ``progress`` once it returned)."""
     now = datetime.now(UTC)
     report = LoadReport(batch.run_id, batch.source, started_at=batch.started_at, crawl_stats=batch.crawl_stats)
     progress = Progress.read(con, batch.run_id, batch.source)
-    for records in record_chunks(batch.records, chunk):  # every text counted before the boilerplate is learned
-        with step():
-            _count(con, batch, records, now)
-    with step():
-        model = _learn(con, batch)
+    for i, records in enumerate(record_chunks(batch.records, chunk)):  # every text counted before learning
+        run(partial(_count, con, batch, records, now), f"count step {i}")
+    model = run(partial(_learn, con, batch), "learning the boilerplate")
     report.cleaning_version = model.version
+
+    def load_step(name: str, records: list[Article | Discard]) -> Step:
+        step = _load_chunk(con, batch, records, model, now)
+        progress.store(con, batch, name, step, now)
+        return step
+
     for i, records in enumerate(record_chunks(batch.records, chunk)):
         name = f"load-{i}-{_digest([r.url for r in records])}"
         if name not in progress.done:
-            with step():
-                progress.record(con, batch, name, _load_chunk(con, batch, records, model, now), now)
+            progress.add(name, run(partial(load_step, name, records), f"load step {i}"))
             pause_point(f"load:after-step-{i}")
+
+    def reclean_step(after: str) -> tuple[str, Step] | None:
+        done = _reclean(con, batch, model, now, after, chunk)
+        if done is not None:
+            progress.store(con, batch, f"reclean-{_digest([done[0]])}", done[1], now)
+        return done
+
     after = ""
-    while True:
-        with step():
-            done = _reclean(con, batch, model, now, after, chunk)
-            if done is None:
-                break
-            after, found = done
-            progress.record(con, batch, f"reclean-{_digest([after])}", found, now)
+    while (done := run(partial(reclean_step, after), "a re-clean step")) is not None:
+        after = done[0]
+        progress.add(f"reclean-{_digest([after])}", done[1])
     progress.fill(report)
-    with step():
-        _finish(con, batch, report, progress.results, now)
+    run(partial(_finish, con, batch, report, progress.results, now), "the last step")
     return report
 
 
 def apply_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, chunk: int = LOAD_CHUNK) -> LoadReport:
     """Load one source's batch inside the caller's transaction and return its report."""
-    return _steps(con, batch, nullcontext, chunk)
+    return _steps(con, batch, lambda work, what: work(), chunk)
 
 
 @contextmanager
@@ -499,9 +535,24 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, chunk: int = LOAD_CHUNK) -> LoadReport:
+def load_batch(
+    con: duckdb.DuckDBPyConnection, batch: SourceBatch, chunk: int = LOAD_CHUNK, memory: str | None = None
+) -> LoadReport:
     """Load one source's batch in bounded steps (``chunk`` pages each), each in its own
     transaction, and return its report. Memory stays flat in the number of pages; a load killed
     half-way leaves every finished step committed and is completed by loading the batch again
-    (the source has no report row until the last step commits)."""
-    return _steps(con, batch, lambda: transaction(con), chunk)
+    (the source has no report row until the last step commits). ``memory`` limits DuckDB's
+    memory (``warehouse.db.MemoryLimit``): a step that needs more is rolled back and runs again
+    under a bigger limit, which the steps after it keep."""
+    limit = MemoryLimit(con, memory) if memory else None
+
+    def in_transaction(work: Callable[[], T]) -> T:
+        with transaction(con):
+            return work()
+
+    def run(work: Callable[[], T], what: str) -> T:
+        if limit is None:
+            return in_transaction(work)
+        return limit.run(partial(in_transaction, work), f"{what} of {batch.source}")
+
+    return _steps(con, batch, run, chunk)
