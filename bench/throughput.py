@@ -10,6 +10,8 @@ For each N (1,000 and 10,000 by default; ``--n 100000`` for the big one) it serv
    responses of the cold run's WARC archive) on a pool of all cores: pages/s, and trawl's
    end-to-end pages/s as a ratio of it;
 3. **no-change night**: `trawl run` again, nothing changed: wall time, requests, ratios to the cold run;
+   then once more against a Prefect API that is already running, as the nightly deployment runs
+   (``trawl serve`` or a worker keeps one up): the night without the temporary API's boot;
 4. **a night of 10 new posts**: the site served again on the same port with ``GROWN`` newer posts;
    `trawl run`: wall time, requests, and the seconds of index work (search index and checks);
 5. **CLI answers** on the warehouse: `trawl search` and an aggregate `trawl sql`, p50/p95 of 10 each.
@@ -216,6 +218,23 @@ def cli_times(args: list[str], env: dict[str, str], runs: int = 10) -> tuple[flo
     return statistics.median(walls), walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
 
 
+@contextmanager
+def prefect_api(workdir: Path) -> Iterator[str]:
+    """A Prefect API that stays up across runs (the nightly deployment's case): its URL."""
+    from flows.local_server import temporary_api
+
+    home = os.environ.get("PREFECT_HOME")
+    os.environ["PREFECT_HOME"] = str(workdir / "prefect")  # the server's database: the runs' own
+    try:
+        with temporary_api(workdir / "prefect-api.log") as ready:
+            yield ready()
+    finally:
+        if home is None:
+            os.environ.pop("PREFECT_HOME", None)
+        else:
+            os.environ["PREFECT_HOME"] = home
+
+
 def _sources(path: Path, url: str, n: int) -> None:
     path.write_text(
         "[sources.bench]\n"
@@ -264,6 +283,10 @@ def bench(n: int, workdir: Path) -> dict[str, float]:
         before = requests_served(url)
         night = timed_run(command, env)
         night_requests = requests_served(url) - before
+        with prefect_api(workdir) as api:
+            before = requests_served(url)
+            served = timed_run(command, {**env, "PREFECT_API_URL": api})
+            served_requests = requests_served(url) - before
     port = int(url.rsplit(":", 1)[1].strip("/"))
     with site(n, workdir, port, extra=GROWN) as url:  # the same URLs, GROWN posts newer
         before = requests_served(url)
@@ -290,6 +313,11 @@ def bench(n: int, workdir: Path) -> dict[str, float]:
     )
     print(f"    stages (s)     {_stages(night)}")
     print(f"    peak RSS (MB)  {_peaks(night)}")
+    print(
+        f"  the same, Prefect API running {served.wall:5.1f} s  ({served.wall / cold.wall:.3f}x the cold run)  "
+        f"{served_requests} requests  (as the nightly deployment runs: no temporary API to boot)"
+    )
+    print(f"    stages (s)     {_stages(served)}")
     index = sum(sec for name, sec in breakdown(grown.start, grown.end, grown.log) if name == "indexes and checks")
     print(f"  {GROWN} new posts     {grown.wall:8.1f} s  {grown_requests} requests  index work {index:.1f} s")
     print(f"    stages (s)     {_stages(grown)}")
