@@ -49,6 +49,7 @@ from transforms.markdown import _body_images, _markdown
 from transforms.metadata import MAX_REASON, Found, find_metadata
 from transforms.normalize import normalize_text
 from transforms.page_dates import page_dates
+from transforms.parse import load_html
 from transforms.prune import pruned
 from transforms.records import Article, Discard, Hints, Image
 from transforms.soft import soft
@@ -164,9 +165,9 @@ def _parse(
     text_html = _decode(html, content_type, {} if faults is None else faults) if isinstance(html, bytes) else html
     if not text_html.strip():
         return Discard(url, "empty_page")
-    # trafilatura's loader repairs what browsers forgive (stray doctypes, broken <html> tags)
+    # trafilatura's loader's repairs of what browsers forgive (stray doctypes, broken <html> tags)
     try:
-        tree = trafilatura.load_html(text_html)
+        tree = load_html(text_html)
     except Exception as error:  # lxml gives up on some byte soup
         return Discard(url, "unparseable_html", f"{type(error).__name__}: {error}"[:MAX_REASON])
     if tree is None:
