@@ -80,6 +80,11 @@ def extract(source: Source, folder: CrawlFolder, on_page: Callable[[int, int], N
     return extract_crawl(folder.path, date_floor=source.date_floor, on_page=on_page)
 
 
+# manifest fields the loader never reads (the extraction's hints, the WARC record's id and
+# length, how the crawl found the page): left out of the rows it holds (14 MB at 10,000 rows, not 22)
+NOT_LOADED = frozenset({"hints", "warc_record_id", "warc_length", "depth", "discovered_via"})
+
+
 @dataclass(frozen=True)
 class FolderRows:
     """The manifest or the candidates of a crawl folder, read when the loader's last step asks
@@ -90,7 +95,7 @@ class FolderRows:
 
     def rows(self) -> list[dict[str, Any]]:
         if self.name == CrawlFolder.MANIFEST:  # a truncated last line is skipped
-            return list(self.folder.manifest_rows())
+            return [{k: v for k, v in row.items() if k not in NOT_LOADED} for row in self.folder.manifest_rows()]
         return self.folder.json_lines(self.name)
 
 

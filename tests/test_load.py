@@ -245,3 +245,15 @@ def test_migration_0011_fills_the_quality_columns_of_older_extractions(tmp_path:
     con = connect(db)
     assert 11 in applied(con)
     assert _check_columns(con) == [("http://x/", 3, True, False)]
+
+
+def test_the_manifest_fields_the_loader_leaves_out_are_no_fetches_columns(tmp_path: Path) -> None:
+    from flows.pipeline import NOT_LOADED
+    from warehouse.rows import table_schema
+
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        columns = set(table_schema(con, "fetches").names)
+    finally:
+        con.close()
+    assert columns and not NOT_LOADED & columns
