@@ -21,7 +21,7 @@ from flows.extract import read_extracted
 from flows.sources import load_sources
 from spiders.folder import CrawlFolder
 from transforms.records import Article
-from warehouse.load import record_chunks
+from warehouse.load import record_chunks, rows_of
 
 GOLDEN = Path(__file__).parent / "golden" / "kprf_demo" / "kprf-17-zhkh"
 
@@ -80,8 +80,8 @@ def test_a_recorded_page_goes_through_every_stage_into_the_warehouse(serve: Any,
     assert article.title == expected["title"] and article.authors == tuple(expected["authors"])
     assert article.text == expected["text"]
 
-    batch = pipeline.read_batch(source, folder, run.run_id, extracted)  # 4. the crawl folder, read once
-    assert [f["url"] for f in batch.fetches if f["role"] == "article"] == [pages[0]["url"]]
+    batch = pipeline.read_batch(source, folder, run.run_id, extracted)  # 4. the crawl folder, as the load reads it
+    assert [f["url"] for f in rows_of(batch.fetches) if f["role"] == "article"] == [pages[0]["url"]]
     assert [r for chunk in record_chunks(batch.records, 10) for r in chunk] == [article] and batch.crawl_stats[
         "finish_reason"
     ] == "finished"
