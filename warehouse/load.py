@@ -58,7 +58,7 @@ from warehouse.rows import insert_rows, select_rows, table_schema
 from warehouse.structure import count_structure, learn_blocks_of
 
 LOAD_CHUNK = 500  # pages per step of a load: one transaction each, memory flat in the source's size
-# DuckDB's memory for a loader's connection (``warehouse.db.within_memory``): it keeps what a load
+# DuckDB's memory for a loader's connection (``warehouse.db.MemoryLimit``): it keeps what a load
 # reads and writes cached up to its limit (80 % of RAM by default), so that the main process grew
 # with the source; with this limit and 500-page steps a 10,000-page load peaked ~380 MB above its
 # start, with no growth from step to step. A step that needs more runs again under a bigger one
