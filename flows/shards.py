@@ -54,16 +54,15 @@ def _groups(sources: Sequence[Source]) -> list[list[Source]]:
             name = parent[name]
         return name
 
-    for source in sources:
-        first, *rest = sorted(source_domains(source)) or [f"source:{source.key}"]
+    domains = {s.key: sorted(source_domains(s)) or [f"source:{s.key}"] for s in sources}
+    for first, *rest in domains.values():
         for domain in rest:
             a, b = root(first), root(domain)
             if a != b:
                 parent[max(a, b)] = min(a, b)
     groups: dict[str, list[Source]] = {}
     for source in sources:
-        domains = sorted(source_domains(source)) or [f"source:{source.key}"]
-        groups.setdefault(root(domains[0]), []).append(source)
+        groups.setdefault(root(domains[source.key][0]), []).append(source)
     return [sorted(group, key=lambda s: s.key) for _, group in sorted(groups.items())]
 
 

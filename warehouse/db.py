@@ -248,7 +248,7 @@ class MemoryLimit:
                 if self.level == len(self.limits) - 1:
                     raise
                 self.level += 1
-                following = self.limits[self.level] if self.level < ESCALATIONS + 1 else None
+                following = self.limits[self.level] if self.level < len(self.limits) - 1 else None
                 log.warning(
                     "DuckDB needed more than %s for %s (%s); running it again %s",
                     limit,

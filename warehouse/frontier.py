@@ -16,7 +16,7 @@ import pyarrow as pa
 from transforms.dates import parse_datetime, to_utc
 from transforms.frontier import GONE, Answer, Observation, PageResult, PageState, Revisit, observe
 from warehouse.queries import query
-from warehouse.rows import table_schema
+from warehouse.rows import select_rows, table_schema
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ def _previous(con: duckdb.DuckDBPyConnection, source: str, urls: list[str]) -> d
 
 SEEN_SCHEMA = pa.schema(
     [
+        ("source", pa.string()),
         ("url", pa.string()),
         ("at", pa.timestamp("us", tz="UTC")),
         ("discovered", pa.bool_()),
@@ -114,6 +115,7 @@ def _relisted(con: duckdb.DuckDBPyConnection, source: str, found: dict[str, Obse
     row by row in Python it grew with the site (19 s at 100k URLs), not with the night."""
     seen = [
         {
+            "source": source,
             "url": o.url,
             "at": o.at,
             "discovered": o.discovered,
@@ -124,13 +126,7 @@ def _relisted(con: duckdb.DuckDBPyConnection, source: str, found: dict[str, Obse
         for o in found.values()
         if not o.requested
     ]
-    if not seen:
-        return set()
-    con.register("seen", pa.Table.from_pylist(seen, schema=SEEN_SCHEMA))
-    try:
-        return {row[0] for row in con.execute(query("relist_frontier"), {"source": source}).fetchall()}
-    finally:
-        con.unregister("seen")
+    return {row[0] for row in select_rows(con, "relist_frontier", seen, SEEN_SCHEMA)}
 
 
 def update_frontier(

@@ -507,16 +507,18 @@ def _steps(con: duckdb.DuckDBPyConnection, batch: SourceBatch, run: StepRunner, 
             progress.add(name, run(partial(load_step, name, records), f"load step {i}"))
             pause_point(f"load:after-step-{i}")
 
-    def reclean_step(after: str) -> tuple[str, Step] | None:
+    def reclean_step(after: str) -> tuple[str, str, Step] | None:
         done = _reclean(con, batch, model, now, after, chunk)
-        if done is not None:
-            progress.store(con, batch, f"reclean-{_digest([done[0]])}", done[1], now)
-        return done
+        if done is None:
+            return None
+        name = f"reclean-{_digest([done[0]])}"
+        progress.store(con, batch, name, done[1], now)
+        return done[0], name, done[1]
 
     after = ""
     while (done := run(partial(reclean_step, after), "a re-clean step")) is not None:
-        after = done[0]
-        progress.add(f"reclean-{_digest([after])}", done[1])
+        after, name, step = done
+        progress.add(name, step)
     progress.fill(report)
     run(partial(_finish, con, batch, report, progress.results, now), "the last step")
     return report

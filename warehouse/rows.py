@@ -29,11 +29,13 @@ def insert_rows(
         con.unregister("batch")
 
 
-def select_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def select_rows(
+    con: duckdb.DuckDBPyConnection, name: str, rows: list[dict[str, Any]], schema: pa.Schema | None = None
+) -> list[tuple[Any, ...]]:
     """The answer of ``warehouse/sql/<name>.sql`` asked about ``rows`` (the table ``batch``)."""
     if not rows:
         return []
-    con.register("batch", pa.Table.from_pylist(rows))
+    con.register("batch", pa.Table.from_pylist(rows, schema=schema))
     try:
         return con.execute(query(name)).fetchall()
     finally:

@@ -13,6 +13,6 @@ set
         when s.lastmod > f.lastmod or (f.lastmod is null and s.lastmod is not null) then s.lastmod_via
         else f.lastmod_via
     end
-from seen as s
-where f.source = $source and f.url = s.url and f.state <> 'new'
+from batch as s
+where f.source = s.source and f.url = s.url and f.state <> 'new'
 returning f.url;
