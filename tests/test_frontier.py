@@ -27,7 +27,7 @@ from transforms.frontier import (
     observe,
 )
 from warehouse.db import connect
-from warehouse.frontier import STATE_FIELDS, update_frontier
+from warehouse.frontier import STATE_FIELDS, Crawl, fold_crawl, update_frontier
 from warehouse.rows import table_schema
 
 POLICY = Revisit(window=timedelta(days=14), first=timedelta(hours=20), factor=2, longest=timedelta(days=3))
@@ -157,7 +157,59 @@ def test_the_loader_folds_a_night_into_the_frontier_as_observe_does(
         con.register("batch", pa.Table.from_pylist(previous, schema=schema))
         con.execute("insert into frontier by name select * from batch")
         con.unregister("batch")
-    update_frontier(con, "s", {o.url: o for _, o in night}, [], False, POLICY)
+    update_frontier(con, "s", {o.url: o for _, o in night}, POLICY)
     cursor = con.execute(f"select {', '.join(STATE_FIELDS)} from frontier order by url")
     got = [PageState(*row) for row in cursor.fetchall()]
     assert got == [observe(p, o, POLICY, "s") for p, o in sorted(night, key=lambda n: n[1].url)]
+
+
+@st.composite
+def crawls(draw: st.DrawFn) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """A crawl's last fetch rows and candidates over a few URLs (some only listed, some only
+    fetched, some answered, redirected or failed)."""
+    fetches: list[dict[str, object]] = []
+    candidates: list[dict[str, object]] = []
+    for i in range(draw(st.integers(1, 12))):
+        url = f"https://example.org/{i}"
+        if draw(st.booleans()):
+            candidates.append(
+                {
+                    "url": url,
+                    "listed": draw(st.booleans()),
+                    "discovered": draw(st.booleans()),
+                    "decision": draw(st.sampled_from(["requested", "not_due", "skipped"])),
+                    "lastmod": draw(st.sampled_from([None, "2026-10-30T10:00:00+00:00"])),
+                    "lastmod_via": "sitemap",
+                }
+            )
+        if draw(st.booleans()):
+            status = draw(st.sampled_from([None, 200, 304, 404, 503]))
+            final = f"{url}/moved" if draw(st.booleans()) else url
+            fetches.append({"url": url, "final_url": final, "role": "article", "status": status, "fetched_at": T0})
+    return fetches, candidates
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(crawl=crawls(), complete=st.booleans(), slice_urls=st.integers(1, 4))
+def test_folding_a_crawl_in_url_slices_gives_the_rows_of_folding_it_whole(
+    frontier_db: duckdb.DuckDBPyConnection,
+    crawl: tuple[list[dict[str, object]], list[dict[str, object]]],
+    complete: bool,
+    slice_urls: int,
+) -> None:
+    con = frontier_db
+    fetches, candidates = crawl
+    results = {str(r["final_url"]): PageResult("h3", str(r["final_url"])) for r in fetches if r["status"] == 200}
+    tables = []
+    for size in (10**6, slice_urls):
+        con.execute("delete from frontier")
+        con.execute(  # a URL the crawl no longer lists, past `new`: unlisted by a complete inventory
+            "insert into frontier (source, url, state, first_seen_at, last_seen_at, listed) "
+            "values ('s', 'https://example.org/old', 'live', ?, ?, true)",
+            [T0 - timedelta(days=3), T0 - timedelta(days=3)],
+        )
+        counts = fold_crawl(con, Crawl("s", fetches, candidates, complete), results, POLICY, T0, slice_urls=size)
+        rows = con.execute(f"select {', '.join(STATE_FIELDS)} from frontier order by url").fetchall()
+        tables.append((counts, rows))
+    assert tables[0] == tables[1]
+    assert len(tables[0][1]) == len({str(r["url"]) for r in [*fetches, *candidates]} | {"https://example.org/old"})

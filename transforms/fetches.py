@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R", bound=Mapping[str, Any])
 
 # run health: the share of article fetches that got no usable answer (connection errors,
 # timeouts, 5xx after the spider's retries; a 304, 404 or 410 is data, not a failure)
@@ -31,9 +33,10 @@ class FetchCounts:
     error: str | None = None
 
 
-def final_rows(fetches: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One manifest row per URL: the last one, unless only an earlier one got an answer."""
-    rows: dict[str, dict[str, Any]] = {}
+def final_rows(fetches: Iterable[R]) -> list[R]:
+    """One manifest row per URL: the last one, unless only an earlier one got an answer (the
+    rows themselves, not copies: a 100k-URL crawl's rows are not held twice)."""
+    rows: dict[str, R] = {}
     for row in fetches:
         url = row.get("url")
         if not url:
@@ -41,7 +44,7 @@ def final_rows(fetches: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         previous = rows.get(url)
         if previous is not None and previous.get("status") is not None and row.get("status") is None:
             continue
-        rows[url] = dict(row)
+        rows[url] = row
     return list(rows.values())
 
 

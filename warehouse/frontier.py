@@ -6,6 +6,8 @@ the pure ``transforms.frontier.observe``.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
@@ -17,6 +19,19 @@ from transforms.dates import parse_datetime, to_utc
 from transforms.frontier import GONE, Answer, Observation, PageResult, PageState, Revisit, observe
 from warehouse.queries import query
 from warehouse.rows import select_rows, table_schema
+
+SLICE_URLS = 20_000  # URLs folded into the frontier at a time
+
+
+@dataclass(frozen=True)
+class Crawl:
+    """What the frontier reads of one source's crawl: the last fetch row per URL
+    (``transforms.fetches.final_rows``) and the discovery candidates."""
+
+    source: str
+    fetches: list[dict[str, Any]]
+    candidates: list[dict[str, Any]]
+    inventory_complete: bool
 
 
 @dataclass(frozen=True)
@@ -129,16 +144,10 @@ def _relisted(con: duckdb.DuckDBPyConnection, source: str, found: dict[str, Obse
     return {row[0] for row in select_rows(con, "relist_frontier", seen, SEEN_SCHEMA)}
 
 
-def update_frontier(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    found: dict[str, Observation],
-    candidates: list[dict[str, Any]],
-    inventory_complete: bool,
-    policy: Revisit,
-) -> FrontierCounts:
+def update_frontier(con: duckdb.DuckDBPyConnection, source: str, found: dict[str, Observation], policy: Revisit) -> int:
     """Apply the observations to the source's frontier rows (inside the caller's transaction):
-    the URLs merely listed again in SQL, the rest (new URLs, answers) through ``observe``."""
+    the URLs merely listed again in SQL, the rest (new URLs, answers) through ``observe``; how
+    many pages with content went gone."""
     relisted = _relisted(con, source, found)
     rest = sorted(url for url in found if url not in relisted)
     previous = _previous(con, source, rest)
@@ -156,12 +165,51 @@ def update_frontier(
             con.execute(query("upsert_frontier"))
         finally:
             con.unregister("batch")
-    if inventory_complete:
-        listed = [{"url": c["url"]} for c in candidates if c.get("listed") and c.get("url")]
-        con.register("listed_now", pa.Table.from_pylist(listed, schema=pa.schema([("url", pa.string())])))
-        try:
-            con.execute(query("unlist_frontier"), {"source": source})
-        finally:
-            con.unregister("listed_now")
-    not_due = sum(1 for c in candidates if c.get("decision") == "not_due")
+    return gone
+
+
+def _unlist(con: duckdb.DuckDBPyConnection, source: str, candidates: list[dict[str, Any]]) -> None:
+    """A complete inventory: the source's URLs it did not list are no longer listed."""
+    listed = pa.Table.from_pydict(
+        {"url": [c["url"] for c in candidates if c.get("listed") and c.get("url")]},
+        schema=pa.schema([("url", pa.string())]),
+    )
+    con.register("listed_now", listed)
+    try:
+        con.execute(query("unlist_frontier"), {"source": source})
+    finally:
+        con.unregister("listed_now")
+
+
+def _url_slices(rows: Iterable[dict[str, Any]], parts: int) -> list[list[dict[str, Any]]]:
+    """The rows in ``parts`` groups by URL (every row of a URL in the same group)."""
+    slices: list[list[dict[str, Any]]] = [[] for _ in range(parts)]
+    for row in rows:
+        url = row.get("url")
+        if url:
+            slices[zlib.crc32(str(url).encode()) % parts].append(row)
+    return slices
+
+
+def fold_crawl(
+    con: duckdb.DuckDBPyConnection,
+    crawl: Crawl,
+    results: dict[str, PageResult],
+    policy: Revisit,
+    now: datetime,
+    slice_urls: int = SLICE_URLS,
+) -> FrontierCounts:
+    """Fold one crawl (its last fetch per URL and its candidates) into the source's frontier,
+    ``slice_urls`` URLs at a time: what the step holds beyond its inputs is bounded, not
+    proportional to the site (a 100k-URL inventory is 5 slices)."""
+    parts = max(1, -(-max(len(crawl.fetches), len(crawl.candidates)) // slice_urls))
+    gone = 0
+    for fetches, candidates in zip(
+        _url_slices(crawl.fetches, parts), _url_slices(crawl.candidates, parts), strict=True
+    ):
+        found = observations(fetches, candidates, results, crawl.inventory_complete, now)
+        gone += update_frontier(con, crawl.source, found, policy)
+    if crawl.inventory_complete:
+        _unlist(con, crawl.source, crawl.candidates)
+    not_due = sum(1 for c in crawl.candidates if c.get("decision") == "not_due")
     return FrontierCounts(gone=gone, not_due=not_due)

@@ -52,12 +52,13 @@ from transforms.records import Article, Discard, Document
 from transforms.serialize import from_dict, to_dict
 from warehouse.db import MemoryLimit
 from warehouse.faultpoint import pause_point
-from warehouse.frontier import observations, parse_time, update_frontier
+from warehouse.frontier import Crawl, fold_crawl, parse_time
 from warehouse.queries import query
 from warehouse.rows import insert_rows, select_rows, table_schema
 from warehouse.structure import count_structure, learn_blocks_of
 
 LOAD_CHUNK = 500  # pages per step of a load: one transaction each, memory flat in the source's size
+FETCH_ROWS_SLICE = 20_000  # fetch rows made and inserted at a time by the last step
 # DuckDB's memory for a loader's connection (``warehouse.db.MemoryLimit``): it keeps what a load
 # reads and writes cached up to its limit (80 % of RAM by default), so that the main process grew
 # with the source; with this limit and 500-page steps a 10,000-page load peaked ~380 MB above its
@@ -225,19 +226,17 @@ class Progress:
         report.discard_reasons = dict(sorted(reasons.items()))
 
 
-def _fetch_rows(batch: SourceBatch, fetches: list[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
-    rows = []
-    for row in final_rows(fetches):
-        rows.append(
-            {
-                **{name: row.get(name) for name in columns},
-                "run_id": batch.run_id,
-                "source": batch.source,
-                "fetched_at": parse_time(row.get("fetched_at")),
-                "lastmod": parse_time(row.get("lastmod")),
-            }
-        )
-    return rows
+def _fetch_rows(batch: SourceBatch, final: Sequence[dict[str, Any]], columns: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            **{name: row.get(name) for name in columns},
+            "run_id": batch.run_id,
+            "source": batch.source,
+            "fetched_at": parse_time(row.get("fetched_at")),
+            "lastmod": parse_time(row.get("lastmod")),
+        }
+        for row in final
+    ]
 
 
 def _count_fetches(batch: SourceBatch, fetches: list[dict[str, Any]], report: LoadReport) -> None:
@@ -393,15 +392,12 @@ def _page_results(docs: list[Document], discards: list[Discard]) -> dict[str, Pa
 def _load_frontier(
     con: duckdb.DuckDBPyConnection,
     batch: SourceBatch,
-    fetches: list[dict[str, Any]],
-    candidates: list[dict[str, Any]],
+    crawl: Crawl,
     results: dict[str, PageResult],
     report: LoadReport,
     now: datetime,
 ) -> None:
-    complete = bool(batch.crawl_stats.get("trawl/inventory_complete"))
-    found = observations(final_rows(fetches), candidates, results, complete, now)
-    counts = update_frontier(con, batch.source, found, candidates, complete, batch.revisit)
+    counts = fold_crawl(con, crawl, results, batch.revisit, now)
     report.gone, report.not_due = counts.gone, counts.not_due
     insert_rows(
         con,
@@ -463,15 +459,21 @@ def _finish(
     now: datetime,
 ) -> None:
     """The load's last step: fetches and their drops, the frontier, REST names, the report row."""
-    fetches, candidates = rows_of(batch.fetches), rows_of(batch.candidates)
-    _count_fetches(batch, fetches, report)
-    drops = [*discover_drops(candidates), *fetch_drops(fetches)]
+    fetches = rows_of(batch.fetches)
+    report.blocked = refusals(fetches)  # every attempt counts
+    final = final_rows(fetches)  # then only each URL's last answer: the superseded rows go
+    del fetches
+    candidates = rows_of(batch.candidates)
+    _count_fetches(batch, final, report)
+    drops = [*discover_drops(candidates), *fetch_drops(final)]
     report.failed_reasons = reasons(drops, "fetch")
-    report.blocked = refusals(fetches)
     schema = table_schema(con, "fetches")
-    insert_rows(con, "insert_fetches", _fetch_rows(batch, fetches, schema.names), schema)
+    for start in range(0, len(final), FETCH_ROWS_SLICE):
+        part = final[start : start + FETCH_ROWS_SLICE]
+        insert_rows(con, "insert_fetches", _fetch_rows(batch, part, schema.names), schema)
     insert_rows(con, "insert_drops", [{"run_id": batch.run_id, "source": batch.source, **asdict(d)} for d in drops])
-    _load_frontier(con, batch, fetches, candidates, results, report, now)
+    complete = bool(batch.crawl_stats.get("trawl/inventory_complete"))
+    _load_frontier(con, batch, Crawl(batch.source, final, candidates, complete), results, report, now)
     report.finished_at = datetime.now(UTC)
     insert_rows(con, "upsert_run_source", [report.row()])
     con.execute("delete from load_progress where run_id = ? and source = ?", [batch.run_id, batch.source])
