@@ -7,8 +7,8 @@ with a ``lake_batches`` row; a batch already in ``lake_batches`` lands nothing (
 that transaction). The marks are written after the lake committed, in the staging file: a crash
 in between leaves the outbox to the rerun, which finds the batch landed and only marks it.
 
-Two publishes of one staging file never overlap: DuckDB lets one process at a time open it for
-writing, so a rerun of a batch waits for the first to end. Two shards may land the same document
+Two publishes of one staging file never overlap: ``warehouse.lake.shard`` holds the staging
+file's writer lock from the load to the marks, so a rerun of a batch waits for the first to end. Two shards may land the same document
 at once (appends never conflict in DuckLake, which has no unique constraints); the lake's
 ``documents`` view keeps the copy committed first.
 """
@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.faultpoint import pause_point
 from warehouse.lake.retry import in_lake_transaction
 from warehouse.lake.schema import lake_query
 
@@ -69,6 +70,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, source: str, shard: str
         return True
 
     retried = in_lake_transaction(con, land)
+    pause_point("lake:after-land")  # landed, not marked sent: the rerun must land nothing
     con.execute("begin transaction")
     try:
         run_script(con, lake_query("mark_sent"))
