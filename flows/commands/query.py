@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -29,6 +29,9 @@ from flows.commands.common import (
 )
 from flows.output import RowsFormat
 
+if TYPE_CHECKING:
+    from flows.lake_settings import LakeSettings
+
 
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (queries only: see the README).")],
@@ -44,7 +47,8 @@ def sql(
 
     from warehouse.sandbox import explain, lock_down, refusal
 
-    con = read_only(settings.resolve_paths(db).db, live, wait)
+    lake = _lake() if db is None else None
+    con = _lake_reader(lake) if lake else read_only(settings.resolve_paths(db).db, live, wait)
     try:
         lock_down(con)
         refused = refusal(con, query)
@@ -57,6 +61,31 @@ def sql(
         fail(explain(error))
     finally:
         con.close()
+
+
+def _lake() -> LakeSettings | None:
+    """The lake the sources file's ``[warehouse]`` names, when it names one (then ``--db`` reads a file instead)."""
+    from flows.lake_settings import read_lake
+    from flows.sources import SourcesError
+
+    try:
+        return read_lake()
+    except SourcesError as error:
+        fail(str(error))
+
+
+def _lake_reader(lake: LakeSettings) -> Any:
+    """A read-only connection with the lake attached and in use (its views named as in a warehouse file)."""
+    import duckdb
+
+    from warehouse.lake.connect import connect_lake
+
+    try:
+        con = connect_lake(lake.lake, read_only=True)
+    except duckdb.Error as error:
+        fail(f"cannot open the lake {lake.lake.uri}: {error}")
+    con.execute("use lake")
+    return con
 
 
 def _marked(snippet: str) -> Text:
@@ -91,7 +120,8 @@ def search(
     from warehouse.search import SEARCH_COLUMNS
     from warehouse.search import search as run_search
 
-    path = settings.resolve_paths(db).db
+    lake = _lake() if db is None else None
+    path = lake.search_index if lake else settings.resolve_paths(db).db
     con = read_only(path, live, wait)
     try:
         hits = run_search(lock_down(con), words, source, lang, utc(since), utc(until, end_of_day=True), limit)
