@@ -19,10 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from flows import settings
-from flows.sources import SourcesError
 from warehouse.lake.catalog import Lake, LakeConfigError, lake_of
 
 FIELDS = ("catalog", "data_path", "search_index")
+
+
+class WarehouseSettingsError(ValueError):
+    """A ``[warehouse]`` table that cannot be used; each of ``problems`` names file, table and field
+    (its own class, not ``SourcesError``: ``trawl sql`` reads this table without importing pydantic)."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -34,10 +42,10 @@ class LakeSettings:
 
 
 def parse_lake(path: Path, table: Any, data_dir: Path) -> LakeSettings | None:
-    """``[warehouse]`` as LakeSettings (None without a catalog); SourcesError naming every bad field."""
+    """``[warehouse]`` as LakeSettings (None without a catalog); WarehouseSettingsError naming every bad field."""
     where = f"{path}: [warehouse]"
     if not isinstance(table, dict):
-        raise SourcesError(f"{where}: expected a table, got {type(table).__name__}")
+        raise WarehouseSettingsError(f"{where}: expected a table, got {type(table).__name__}")
     problems = [
         f"{where}, field '{name}': unknown; expected {', '.join(FIELDS)}" for name in table if name not in FIELDS
     ]
@@ -47,19 +55,21 @@ def parse_lake(path: Path, table: Any, data_dir: Path) -> LakeSettings | None:
         if name in table and not isinstance(table[name], str)
     ]
     if problems:
-        raise SourcesError(problems)
+        raise WarehouseSettingsError(problems)
     if "catalog" not in table:
         if table:
-            raise SourcesError(f"{where}, field 'catalog': missing; data_path and search_index need a catalog")
+            raise WarehouseSettingsError(
+                f"{where}, field 'catalog': missing; data_path and search_index need a catalog"
+            )
         return None
     try:
         lake = lake_of(table["catalog"], None)
     except LakeConfigError as error:
-        raise SourcesError(f"{where}, field 'catalog': {error}") from error
+        raise WarehouseSettingsError(f"{where}, field 'catalog': {error}") from error
     try:
         lake = lake_of(table["catalog"], table.get("data_path", str(data_dir / "lake")))
     except LakeConfigError as error:
-        raise SourcesError(f"{where}, field 'data_path': {error}") from error
+        raise WarehouseSettingsError(f"{where}, field 'data_path': {error}") from error
     index = Path(table.get("search_index") or data_dir / "lake-search.duckdb").resolve()
     return LakeSettings(lake, index)
 
@@ -73,7 +83,7 @@ def read_lake(path: Path | None = None, data_dir: Path | None = None) -> LakeSet
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SourcesError(f"{file}: cannot read [warehouse]: {error}") from error
+        raise WarehouseSettingsError(f"{file}: cannot read [warehouse]: {error}") from error
     if "warehouse" not in data:
         return None
     return parse_lake(file, data["warehouse"], data_dir or settings.resolve_paths().data_dir)

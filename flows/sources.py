@@ -342,6 +342,13 @@ def load_sources(path: Path | str, variables: Mapping[str, str] | None = None) -
         for name in data
         if name not in ("sources", "warehouse")
     ]
+    if "warehouse" in data:  # checked here too, so that `trawl sources` and `trawl run` report it with the rest
+        from flows.lake_settings import WarehouseSettingsError, parse_lake
+
+        try:
+            parse_lake(path, data["warehouse"], settings.resolve_paths().data_dir)
+        except WarehouseSettingsError as error:
+            problems += error.problems
     tables = data.get("sources", {})
     if not isinstance(tables, dict) or not tables:
         raise SourcesError([*problems, f"{path}: no [sources.<key>] table"])

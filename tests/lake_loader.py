@@ -10,6 +10,7 @@ first (so that several loaders start at once), and prints what it did as one JSO
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -46,6 +47,7 @@ def batch(source: str, run_id: str, n: int) -> SourceBatch:
 
 
 def main(argv: list[str]) -> None:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")  # retries on stderr
     staging, catalog, data_path, shard, source, run_id, n = argv[:7]
     work = batch(source, run_id, int(n))
     if len(argv) > 7:  # say it is ready, then wait for the others
@@ -66,6 +68,8 @@ def main(argv: list[str]) -> None:
                 "retries": done.retries,
                 "new_documents": done.report.new_documents,
                 "seconds": seconds,
+                "load_seconds": done.load_seconds,
+                "publish_seconds": done.publish_seconds,
             }
         )
     )

@@ -65,12 +65,11 @@ def sql(
 
 def _lake() -> LakeSettings | None:
     """The lake the sources file's ``[warehouse]`` names, when it names one (then ``--db`` reads a file instead)."""
-    from flows.lake_settings import read_lake
-    from flows.sources import SourcesError
+    from flows.lake_settings import WarehouseSettingsError, read_lake
 
     try:
         return read_lake()
-    except SourcesError as error:
+    except WarehouseSettingsError as error:
         fail(str(error))
 
 
@@ -78,10 +77,11 @@ def _lake_reader(lake: LakeSettings) -> Any:
     """A read-only connection with the lake attached and in use (its views named as in a warehouse file)."""
     import duckdb
 
-    from warehouse.lake.connect import connect_lake
+    from warehouse.lake.connect import allow_data_files, connect_lake
 
     try:
         con = connect_lake(lake.lake, read_only=True)
+        allow_data_files(con)  # its Parquet files, and no other file, once the sandbox is locked
     except duckdb.Error as error:
         fail(f"cannot open the lake {lake.lake.uri}: {error}")
     con.execute("use lake")
@@ -122,6 +122,8 @@ def search(
 
     lake = _lake() if db is None else None
     path = lake.search_index if lake else settings.resolve_paths(db).db
+    if lake and not path.exists():
+        fail(f"no search index of the lake at {path}: `trawl lake index` builds it from the lake")
     con = read_only(path, live, wait)
     try:
         hits = run_search(lock_down(con), words, source, lang, utc(since), utc(until, end_of_day=True), limit)

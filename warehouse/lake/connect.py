@@ -42,3 +42,11 @@ def connect_lake(lake: Lake, read_only: bool = False, staging: Path | None = Non
         con.close()
         raise
     return con
+
+
+def allow_data_files(con: duckdb.DuckDBPyConnection) -> None:
+    """Let ``con`` keep reading the lake's Parquet files once ``warehouse.sandbox.lock_down`` has
+    turned external access off: DuckDB's ``allowed_directories``, set to the lake's data path."""
+    row = con.execute(f"select data_path from ducklake_settings('{ALIAS}')").fetchone()
+    if row and row[0]:
+        con.execute("set allowed_directories = ?", [[str(row[0])]])

@@ -72,7 +72,8 @@ def in_lake_transaction(
             if attempt == attempts - 1:
                 raise LakeConflict(f"the lake refused the transaction {attempts} times: {error}") from error
             wait = pause * 2**attempt * random.uniform(0.5, 1.5)
-            log.info("lake commit refused (%s); attempt %d of %d in %.2f s", error, attempt + 2, attempts, wait)
+            reason = " ".join(str(error).split())  # one log line
+            log.info("lake commit refused (%s); attempt %d of %d in %.2f s", reason, attempt + 2, attempts, wait)
             time.sleep(wait)
         except BaseException:
             rollback(con)
