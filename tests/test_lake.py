@@ -209,6 +209,7 @@ def test_sqlite_lock_is_retried_and_counted(tmp_path: Path) -> None:
     con = connect_lake(lake, read_only=True)
     try:
         assert scalar(con, "select count(*) from lake.landed.lake_batches") == 1
+        assert scalar(con, "select retries from lake.landed.lake_batches") == result["retries"]
         assert scalar(con, "select count(*) from lake.landed.documents") == 13
     finally:
         con.close()

@@ -63,10 +63,10 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, source: str, shard: str
     rows = {name: _count(con, f"select count(*) from outbox_{name}") for name in OUTBOX}
     params = {"batch_id": ident, "shard": shard, "run_id": run_id, "source": source}
 
-    def land() -> bool:
+    def land(retries: int) -> bool:
         if _count(con, "select count(*) from lake.landed.lake_batches where batch_id = ?", [ident]):
             return False  # landed before: a rerun lands nothing
-        run_script(con, lake_query("land_outbox"), {**params, "landed_at": datetime.now(UTC)})
+        run_script(con, lake_query("land_outbox"), {**params, "landed_at": datetime.now(UTC), "retries": retries})
         return True
 
     retried = in_lake_transaction(con, land)

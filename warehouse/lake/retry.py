@@ -53,16 +53,17 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 def in_lake_transaction(
     con: duckdb.DuckDBPyConnection,
-    work: Callable[[], T],
+    work: Callable[[int], T],
     attempts: int = ATTEMPTS,
     pause: float = FIRST_PAUSE,
 ) -> Retried[T]:
-    """``work()`` in one transaction committed on ``con``, run again from the start (at most
-    ``attempts`` times in all) when the lake refuses it; raises LakeConflict after the last."""
+    """``work(retries)`` in one transaction committed on ``con``, run again from the start (at most
+    ``attempts`` times in all) when the lake refuses it, told how many attempts were refused
+    before; raises LakeConflict after the last."""
     for attempt in range(attempts):
         con.execute("begin transaction")
         try:
-            value = work()
+            value = work(attempt)
             con.execute("commit")
             return Retried(value, attempt)
         except duckdb.Error as error:

@@ -67,7 +67,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> int:
     if current(con):
         return 0
 
-    def apply() -> None:
+    def apply(_retries: int) -> None:
         if current(con):  # another writer did it before this attempt
             return
         row = con.execute("select current_database()").fetchone()

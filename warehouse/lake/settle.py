@@ -34,7 +34,7 @@ def settle(lake: Lake) -> Settled:
     try:
         retries = ensure_schema(con)
 
-        def delete() -> dict[str, int]:
+        def delete(_retries: int) -> dict[str, int]:
             before = {t: _count(con, t) for t in TABLES}
             run_script(con, lake_query("delete_superseded"))
             return {t: before[t] - _count(con, t) for t in TABLES}

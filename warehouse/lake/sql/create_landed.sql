@@ -13,7 +13,8 @@ create table if not exists landed.lake_batches (
     versions   integer not null,
     fetches    integer not null,
     drops      integer not null,
-    reports    integer not null
+    reports    integer not null,
+    retries    integer not null     -- attempts the catalog refused before this one committed
 );
 
 create table if not exists landed.documents (

@@ -21,4 +21,5 @@ select
     (select count(*) from outbox_versions),
     (select count(*) from outbox_fetches),
     (select count(*) from outbox_drops),
-    (select count(*) from outbox_reports);
+    (select count(*) from outbox_reports),
+    $retries;
