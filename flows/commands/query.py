@@ -83,7 +83,10 @@ def _lake_reader(lake: LakeSettings) -> Any:
         con = connect_lake(lake.lake, read_only=True)
         allow_data_files(con)  # its Parquet files, and no other file, once the sandbox is locked
     except duckdb.Error as error:
-        fail(f"cannot open the lake {lake.lake.uri}: {error}")
+        hint = (
+            " (`trawl lake init` creates it)" if "creating a new DuckLake is explicitly disabled" in str(error) else ""
+        )
+        fail(f"cannot open the lake {lake.lake.uri}: {error}{hint}")
     con.execute("use lake")
     return con
 
