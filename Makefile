@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo ui browser test lint format typecheck clean
+.PHONY: setup demo ui browser postgres test lint format typecheck clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -28,7 +28,10 @@ ui: setup ## local Prefect server + UI on 127.0.0.1:4200, deployments applied, a
 browser: ## Debian's chromium for the UI test (installed when missing; needs root and apt)
 	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
 
-test: setup browser ## lint, type-check and run the whole test suite
+postgres: ## Debian's PostgreSQL server binaries for the DuckLake tests (installed when missing; the tests start their own cluster)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql)
+
+test: setup browser postgres ## lint, type-check and run the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy transforms warehouse flows spiders

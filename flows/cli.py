@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import typer
 
-from flows.commands import ops, query, run
+from flows.commands import lake, ops, query, run
 from flows.commands.common import print_reports
 
 __all__ = ["app", "print_reports"]
@@ -37,6 +37,7 @@ COMMANDS: list[tuple[str, Callable[..., None]]] = [
     ("status", ops.status),
     ("runs", ops.runs_cmd),
     ("demo-server", run.demo_server),
+    ("lake", lake.lake),
 ]
 for name, command in COMMANDS:
     app.command(name)(command)

@@ -16,6 +16,8 @@ from flows import limits, pipeline, progress, settings
 from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult
+from flows.lake_publish import index_after_run, publish_after_load
+from flows.lake_settings import LakeSettings, read_lake
 from flows.outcome import final_state
 from flows.report import RunSummary, load_summary, publish_report, source_row, stats_artifact
 from flows.runplan import RunPlan
@@ -77,6 +79,7 @@ def load_source(
     extracted: str | None,
     error: str | None,
     started_at: str | None = None,
+    lake: LakeSettings | None = None,
 ) -> LoadReport:
     """Clean, deduplicate and load one source's crawl (bounded steps, each one transaction)."""
     folder = CrawlFolder(Path(out_dir))
@@ -85,6 +88,9 @@ def load_source(
     )
     with limits.warehouse_writer(db, f"load {source.key} ({run_id})"):  # one writer of the DuckDB file
         report = pipeline.load(Path(db), batch)
+        published = publish_after_load(Path(db), lake, run_id, source.key)  # with [warehouse] catalog
+    if published:
+        get_run_logger().info("%s", published)
     # no snapshot here: it is a whole copy of the warehouse, published once at the end of the
     # run; between two loads readers open the warehouse itself, and during one, the last snapshot
     get_run_logger().info("%s", load_summary(report))
@@ -129,11 +135,16 @@ def nightly(
     paths = settings.resolve_paths(db, data_dir)
     with limits.nightly_run(paths.db, f"trawl run ({flow_run.id or 'no flow run'})"):
         # one nightly run per warehouse: an unfinished run is only taken over once its holder is dead
-        return _nightly(sources, paths, only, full, near_dup_threshold)
+        return _nightly(sources, paths, only, full, near_dup_threshold, read_lake(path, paths.data_dir))
 
 
 def _nightly(
-    sources: list[Source], paths: settings.Paths, only: list[str] | None, full: bool, near_dup_threshold: float | None
+    sources: list[Source],
+    paths: settings.Paths,
+    only: list[str] | None,
+    full: bool,
+    near_dup_threshold: float | None,
+    lake: LakeSettings | None = None,
 ) -> State[Any]:
     logger = get_run_logger()
     started = datetime.now(UTC)
@@ -160,7 +171,7 @@ def _nightly(
         except Exception as failure:  # a failing source never stops the others
             extracted, error = None, f"{type(failure).__name__}: {failure}"[:2000]
             logger.error("source %s failed: %s", s.key, error)
-        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat()))
+        reports.append(load_source(s, str(paths.db), run_id, out_dir, extracted, error, started.isoformat(), lake))
     order = {s.key: i for i, s in enumerate(sources)}
     reports.sort(key=lambda r: order[r.source])
     with limits.warehouse_writer(
@@ -171,6 +182,9 @@ def _nightly(
         checks = check_quality(str(paths.db), run_id, sources)
         status = _finish(paths.db, run_id, reports)
         publish_snapshot(str(paths.db))  # readers see the finished run
+    indexed = index_after_run(lake)
+    if indexed:
+        logger.info("%s", indexed)
     rows = [source_row(r, started) for r in reports]
     problems = source_problems(rows)
     problems += [

@@ -337,11 +337,18 @@ def load_sources(path: Path | str, variables: Mapping[str, str] | None = None) -
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:  # its message ends with "(at line L, column C)"
         raise SourcesError(f"{path}: not valid TOML: {error}") from error
-    problems = [
-        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables"
+    problems = [  # [warehouse] is read by flows/lake_settings.py
+        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables and [warehouse]"
         for name in data
-        if name != "sources"
+        if name not in ("sources", "warehouse")
     ]
+    if "warehouse" in data:  # checked here too, so that `trawl sources` and `trawl run` report it with the rest
+        from flows.lake_settings import WarehouseSettingsError, parse_lake
+
+        try:
+            parse_lake(path, data["warehouse"], settings.resolve_paths().data_dir)
+        except WarehouseSettingsError as error:
+            problems += error.problems
     tables = data.get("sources", {})
     if not isinstance(tables, dict) or not tables:
         raise SourcesError([*problems, f"{path}: no [sources.<key>] table"])

@@ -4,7 +4,8 @@
 file named by ``TRAWL_PAUSE_MARKER`` (when set) and sleep until it is killed. Without the variable
 a point costs one dictionary lookup. Points: ``rebuild:after-load`` (the rebuild's pages are
 loaded, their change records not yet written; all in one transaction); ``load:after-step-<i>``
-(a load's step ``i`` committed, the next ones not begun).
+(a load's step ``i`` committed, the next ones not begun); ``lake:after-land`` (a publish's lake
+transaction committed, the staging file's marks of it not yet written).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -29,6 +29,9 @@ from flows.commands.common import (
 )
 from flows.output import RowsFormat
 
+if TYPE_CHECKING:
+    from flows.lake_settings import LakeSettings
+
 
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run (queries only: see the README).")],
@@ -44,7 +47,8 @@ def sql(
 
     from warehouse.sandbox import explain, lock_down, refusal
 
-    con = read_only(settings.resolve_paths(db).db, live, wait)
+    lake = _lake() if db is None else None
+    con = _lake_reader(lake) if lake else read_only(settings.resolve_paths(db).db, live, wait)
     try:
         lock_down(con)
         refused = refusal(con, query)
@@ -57,6 +61,34 @@ def sql(
         fail(explain(error))
     finally:
         con.close()
+
+
+def _lake() -> LakeSettings | None:
+    """The lake the sources file's ``[warehouse]`` names, when it names one (then ``--db`` reads a file instead)."""
+    from flows.lake_settings import WarehouseSettingsError, read_lake
+
+    try:
+        return read_lake()
+    except WarehouseSettingsError as error:
+        fail(str(error))
+
+
+def _lake_reader(lake: LakeSettings) -> Any:
+    """A read-only connection with the lake attached and in use (its views named as in a warehouse file)."""
+    import duckdb
+
+    from warehouse.lake.connect import allow_data_files, connect_lake
+
+    try:
+        con = connect_lake(lake.lake, read_only=True)
+        allow_data_files(con)  # its Parquet files, and no other file, once the sandbox is locked
+    except duckdb.Error as error:
+        hint = (
+            " (`trawl lake init` creates it)" if "creating a new DuckLake is explicitly disabled" in str(error) else ""
+        )
+        fail(f"cannot open the lake {lake.lake.uri}: {error}{hint}")
+    con.execute("use lake")
+    return con
 
 
 def _marked(snippet: str) -> Text:
@@ -91,7 +123,10 @@ def search(
     from warehouse.search import SEARCH_COLUMNS
     from warehouse.search import search as run_search
 
-    path = settings.resolve_paths(db).db
+    lake = _lake() if db is None else None
+    path = lake.search_index if lake else settings.resolve_paths(db).db
+    if lake and not path.exists():
+        fail(f"no search index of the lake at {path}: `trawl lake index` builds it from the lake")
     con = read_only(path, live, wait)
     try:
         hits = run_search(lock_down(con), words, source, lang, utc(since), utc(until, end_of_day=True), limit)
