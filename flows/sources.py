@@ -45,6 +45,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from flows import settings
+from flows.extract_settings import TABLE as EXTRACT
+from flows.extract_settings import settings_problems
 from spiders import defaults
 from spiders.defaults import DEFAULT_USER_AGENT
 from transforms.dates import FLOOR
@@ -338,10 +340,11 @@ def load_sources(path: Path | str, variables: Mapping[str, str] | None = None) -
     except tomllib.TOMLDecodeError as error:  # its message ends with "(at line L, column C)"
         raise SourcesError(f"{path}: not valid TOML: {error}") from error
     problems = [
-        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables"
+        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables and [{EXTRACT}]"
         for name in data
-        if name != "sources"
+        if name not in ("sources", EXTRACT)
     ]
+    problems += settings_problems(str(path), data.get(EXTRACT))[1]  # how pages are extracted
     tables = data.get("sources", {})
     if not isinstance(tables, dict) or not tables:
         raise SourcesError([*problems, f"{path}: no [sources.<key>] table"])
