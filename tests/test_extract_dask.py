@@ -35,7 +35,7 @@ BROKEN = "/broken-record/"
 class RecordedPages:
     """The recorded golden pages at their own paths, a page that parses for tens of seconds, a sitemap."""
 
-    def __init__(self) -> None:
+    def __init__(self, slow: bool = True) -> None:
         self.pages: dict[str, tuple[str, bytes]] = {}
         self.expected: dict[str, str] = {}  # path -> "article" or the discard's reason, as recorded
         for request in sorted(GOLDEN.glob("*/*.request.json")):
@@ -46,8 +46,9 @@ class RecordedPages:
             self.pages[path] = (meta["content_type"], body)
             self.expected[path] = "article" if expected["kind"] == "article" else expected["reason"]
         line = "<p>One two three.</p>\n"  # ~70k elements: far over the timeout (tests/faults/test_extract_pool.py)
-        slow = f"<html><body><article><h1>Slow</h1>{line * (1536 * 1024 // len(line))}</article></body></html>"
-        self.pages[SLOW] = ("text/html; charset=utf-8", slow.encode())
+        page = f"<html><body><article><h1>Slow</h1>{line * (1536 * 1024 // len(line))}</article></body></html>"
+        if slow:
+            self.pages[SLOW] = ("text/html; charset=utf-8", page.encode())
 
     def answer(self, path: str, base: str) -> tuple[int, dict[str, str], bytes]:
         if path in self.pages:
@@ -198,6 +199,49 @@ def test_dask_on_a_running_cluster_by_its_address(crawled: Path, prefect_api: st
         run = extract_crawl_on_dask(crawled, settings, FLOOR, timeout=TIMEOUT_S)
         assert set(run.workers) == pids and len(pids) == 2, (run.workers, pids)
     assert run.failed_batches == 0 and run.pages == len(lines(target))
+
+
+def test_the_nightly_run_extracts_on_dask_when_the_sources_file_says_so(prefect_api: str, tmp_path: Path) -> None:
+    import duckdb
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    from flows.nightly import nightly
+
+    def dask_runs() -> list[Any]:
+        with get_client(sync_client=True) as client:
+            return client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["extract-dask"])))
+
+    before = {run.id for run in dask_runs()}
+    servers: list[Any] = []
+    home = _start(RecordedPages(slow=False), servers)
+    config = _config(tmp_path, 'engine = "dask"\nworkers = 2\nbatch_size = 3')
+    config.write_text(
+        config.read_text().replace(
+            '"https://a.example/"',
+            f'"{home}"\ndiscovery = {{ rest_api = false }}\n'
+            "crawl = { polite = false, allow_private_addresses = true }",
+        ),
+        encoding="utf-8",
+    )
+    try:
+        (report,) = nightly(sources_file=str(config), db=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"))
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    new = [run for run in dask_runs() if run.id not in before]
+    assert [run.state_name for run in new] == ["Completed"]  # the extraction ran as an extract-dask flow run
+    (extracted,) = (tmp_path / "data" / "raw" / "a").glob("*/extracted.jsonl")
+    local = extract_pages(article_refs(extracted.parent), tmp_path / "local.jsonl", workers=2)
+    assert lines(extracted) == lines(local)
+    articles = sum(1 for row in lines(local) if row["kind"] == "article")
+    assert (report["extracted"], report["discarded"]) == (articles, len(lines(local)) - articles), report
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from extractions").fetchone() == (articles,)
+    finally:
+        con.close()
 
 
 def _config(tmp: Path, extract: str) -> Path:
