@@ -62,6 +62,10 @@ from transforms.serialize import to_dict
 BATCHES_IN_FLIGHT_PER_THREAD = 2
 # how long to wait for a running cluster's scheduler to answer
 CONNECT_TIMEOUT_S = 15
+DAEMONIC = (
+    "the Dask worker is a daemonic process, which cannot start the parser process that a page's timeout "
+    "kills: start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
+)
 # what a Dask worker process needs in its environment (the Prefect API, no analytics)
 WORKER_ENV = ("PREFECT_API_URL", "PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED", "DO_NOT_TRACK")
 
@@ -145,6 +149,8 @@ def _worker_threads() -> int:
 def extract_batch(refs: list[PageRef], timeout: float = PAGE_TIMEOUT_S) -> Batch:
     """Extract a batch of archived pages in this Dask worker, a timeout per page; a page that
     raises or times out is a Discard with its reason."""
+    if multiprocessing.current_process().daemon:  # a systemic fault, not a bad page: fail the extraction
+        raise DaskUnavailable(DAEMONIC)
     pool = _parser_pool(_worker_threads())
     futures = [
         None if (ref.size or 0) > MAX_PAGE_BYTES else pool.schedule(extract_page, (ref,), timeout=timeout)
@@ -157,6 +163,8 @@ def _rows(refs: list[PageRef], future: PrefectFuture[Batch], run: DaskExtraction
     """A batch's rows; a batch that failed as a whole (its worker died, the task raised) is a discard per page."""
     try:
         batch = future.result()
+    except DaskUnavailable:
+        raise
     except Exception as error:
         run.failed_batches += 1
         detail = f"batch lost on Dask: {type(error).__name__}: {error}"[:300]
@@ -260,10 +268,7 @@ def _cluster_threads(address: str) -> int:
     problems = []
     for worker, fact in sorted(facts.items()):
         if fact["daemon"]:
-            problems.append(
-                f"{worker} is a daemonic process and cannot start the parser process that a page timeout kills: "
-                "start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
-            )
+            problems.append(f"{worker}: {DAEMONIC}")
         if not fact["api_answers"]:
             problems.append(f"{worker}: no Prefect API answers at its $PREFECT_API_URL ({fact['api']})")
     if problems:
