@@ -16,6 +16,7 @@ from flows import limits, pipeline, progress, settings
 from flows.alerts import Problem, notify, source_problems
 from flows.analyst import check_quality, publish_snapshot, refresh_indexes
 from flows.crawl import CrawlResult
+from flows.extract_settings import ExtractSettings, load_extract_settings
 from flows.lake_publish import index_after_run, publish_after_load
 from flows.lake_settings import LakeSettings, read_lake
 from flows.outcome import final_state
@@ -59,12 +60,13 @@ def crawl_source(
 
 
 @task(task_run_name="extract-{source.key}")
-def extract_source(source: Source, crawl: CrawlResult) -> str:
-    """Extract the crawl's article pages from the archive (all cores, per-page timeout)."""
+def extract_source(source: Source, crawl: CrawlResult, engine: ExtractSettings | None = None) -> str:
+    """Extract the crawl's article pages from the archive (all cores or a Dask cluster, per-page timeout)."""
     path = pipeline.extract(
         source,
         CrawlFolder(Path(crawl.out_dir)),
         lambda done, total: progress.report(source.key, "extract", done, total),
+        engine,
     )
     get_run_logger().info("extracted %s pages of %s into %s", sum(1 for _ in path.open()), source.key, path)
     return str(path)
@@ -132,10 +134,12 @@ def nightly(
     """
     path = Path(sources_file) if sources_file else settings.default_sources_file()
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
+    engine = load_extract_settings(path)  # the local pool, or Dask
     paths = settings.resolve_paths(db, data_dir)
     with limits.nightly_run(paths.db, f"trawl run ({flow_run.id or 'no flow run'})"):
         # one nightly run per warehouse: an unfinished run is only taken over once its holder is dead
-        return _nightly(sources, paths, only, full, near_dup_threshold, read_lake(path, paths.data_dir))
+        lake = read_lake(path, paths.data_dir)
+        return _nightly(sources, paths, only, full, near_dup_threshold, lake, engine)
 
 
 def _nightly(
@@ -145,6 +149,7 @@ def _nightly(
     full: bool,
     near_dup_threshold: float | None,
     lake: LakeSettings | None = None,
+    engine: ExtractSettings | None = None,
 ) -> State[Any]:
     logger = get_run_logger()
     started = datetime.now(UTC)
@@ -162,7 +167,7 @@ def _nightly(
         for s in todo
     }
     # Prefect hands the extract the crawl's result when it resolves the future passed to it
-    extracts = {s.key: extract_source.submit(s, crawls[s.key]) for s in todo}  # type: ignore[call-overload]
+    extracts = {s.key: extract_source.submit(s, crawls[s.key], engine) for s in todo}  # type: ignore[call-overload]
     reports = list(plan.loaded)
     for s in todo:  # loads one at a time: DuckDB has one writer
         out_dir = str(paths.run_dir(s.key, run_id))

@@ -31,6 +31,7 @@ from typing import Any
 from flows import settings
 from flows.crawl import CrawlResult, run_crawl
 from flows.extract import ExtractedFile, extract_crawl
+from flows.extract_settings import ExtractSettings
 from flows.runplan import RunPlan, crawl_rest_names, plan_run
 from flows.sources import Source
 from spiders.folder import CrawlFolder
@@ -75,10 +76,21 @@ def crawl(source: Source, folder: CrawlFolder, run_id: str, frontier: dict[str, 
     return run_crawl(source, folder.path, run_id, frontier)
 
 
-def extract(source: Source, folder: CrawlFolder, on_page: Callable[[int, int], None] | None = None) -> Path:
+def extract(
+    source: Source,
+    folder: CrawlFolder,
+    on_page: Callable[[int, int], None] | None = None,
+    engine: ExtractSettings | None = None,
+) -> Path:
     """Extract every archived article page of the crawl (all cores, a timeout per page) into the
-    folder's ``extracted.jsonl``: an ``Article`` or a ``Discard`` (with its reason) per page."""
-    return extract_crawl(folder.path, date_floor=source.date_floor, on_page=on_page)
+    folder's ``extracted.jsonl``: an ``Article`` or a ``Discard`` (with its reason) per page; on a
+    Dask cluster in batches when the sources file's ``[extract]`` says ``engine = "dask"``."""
+    if engine is not None and engine.dask:
+        from flows.extract_dask import extract_crawl_on_dask  # Prefect and Dask only when asked for
+
+        return extract_crawl_on_dask(folder.path, engine, source.date_floor, on_page).target
+    workers = engine.workers if engine is not None else None
+    return extract_crawl(folder.path, workers, date_floor=source.date_floor, on_page=on_page)
 
 
 # fields the loader never reads, left out of the rows it holds: the manifest's extraction hints,

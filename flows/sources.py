@@ -45,6 +45,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from flows import settings
+from flows.extract_settings import TABLE as EXTRACT
+from flows.extract_settings import settings_problems
 from spiders import defaults
 from spiders.defaults import DEFAULT_USER_AGENT
 from transforms.dates import FLOOR
@@ -337,10 +339,10 @@ def load_sources(path: Path | str, variables: Mapping[str, str] | None = None) -
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:  # its message ends with "(at line L, column C)"
         raise SourcesError(f"{path}: not valid TOML: {error}") from error
-    problems = [  # [warehouse] is read by flows/lake_settings.py
-        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables and [warehouse]"
+    problems = [  # [warehouse] is read by flows/lake_settings.py, [extract] by flows/extract_settings.py
+        f"{path}: unknown top-level entry '{name}'; expected only [sources.<key>] tables, [warehouse] and [{EXTRACT}]"
         for name in data
-        if name not in ("sources", "warehouse")
+        if name not in ("sources", "warehouse", EXTRACT)
     ]
     if "warehouse" in data:  # checked here too, so that `trawl sources` and `trawl run` report it with the rest
         from flows.lake_settings import WarehouseSettingsError, parse_lake
@@ -349,6 +351,7 @@ def load_sources(path: Path | str, variables: Mapping[str, str] | None = None) -
             parse_lake(path, data["warehouse"], settings.resolve_paths().data_dir)
         except WarehouseSettingsError as error:
             problems += error.problems
+    problems += settings_problems(str(path), data.get(EXTRACT))[1]  # how pages are extracted
     tables = data.get("sources", {})
     if not isinstance(tables, dict) or not tables:
         raise SourcesError([*problems, f"{path}: no [sources.<key>] table"])
