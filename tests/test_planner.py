@@ -1,0 +1,188 @@
+"""A sharded night on a real Prefect server: the `planner` deployment deals four demo-like sources on
+four loopback hosts to two shards, two `prefect worker start --limit 1` processes run the shards
+side by side into one DuckDB file, and the planner's report names every shard, worker and source."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import duckdb
+import httpx
+import pytest
+
+from demo.hosts import HostedSites
+from flows.ui import Stack, local_stack
+from flows.workers import MARK, pool_workers, wait_online
+from tests.processes import marked
+
+SHARD_WORKERS = ("shard-worker-1", "shard-worker-2")
+RUN_TIMEOUT_S = 300
+TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def api(stack: Stack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """Call the server's REST API; retry while it is busy (503), as Prefect's own client does."""
+    for attempt in range(10):
+        response = httpx.request(method, f"{stack.api_url}{path}", json=body, timeout=30)
+        if response.status_code not in (429, 503):
+            break
+        time.sleep(0.5 * 2 ** min(attempt, 4))
+    assert response.status_code < 300, response.text
+    return response.json()
+
+
+def artifact(stack: Stack, flow_run_id: str, key: str) -> Any:
+    found = api(
+        stack,
+        "POST",
+        "/artifacts/filter",
+        {"artifacts": {"key": {"any_": [key]}, "flow_run_id": {"any_": [flow_run_id]}}},
+    )
+    assert len(found) == 1, (key, found)
+    data = found[0]["data"]
+    return json.loads(data) if isinstance(data, str) and found[0]["type"] == "table" else data
+
+
+def wait_final(stack: Stack, flow_run_id: str, logs: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        run = api(stack, "GET", f"/flow_runs/{flow_run_id}")
+        if run["state_type"] in TERMINAL:
+            return dict(run)
+        time.sleep(1)
+    tails = {p.name: p.read_text(errors="replace")[-2000:] for p in sorted(logs.glob("*.log"))}
+    pytest.fail(f"the planner did not finish in {RUN_TIMEOUT_S} s: {run['state_name']}\n{tails}")
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """One planner run over the hosted sites, everything it left behind gathered; every process stopped."""
+    base = tmp_path_factory.mktemp("planner")
+    db = base / "trawl.duckdb"
+    mark = uuid.uuid4().hex
+    with HostedSites() as sites:
+        extra = {
+            "TRAWL_SOURCES": str(sites.write_sources(base)),
+            "TRAWL_DB": str(db),
+            "TRAWL_DATA_DIR": str(base / "data"),
+            "PREFECT_WORKER_QUERY_SECONDS": "1",
+        }
+        started = time.monotonic()
+        with (
+            local_stack(port=free_port(), home=base / "prefect", demo=False, extra_env=extra, worker=False) as stack,
+            pool_workers(stack.env, SHARD_WORKERS, base / "logs", mark=mark),
+        ):
+            wait_online(stack.api_url, [*SHARD_WORKERS, "planner"])
+            deployment = api(stack, "GET", "/deployments/name/planner/planner")
+            body = {"parameters": {"shards": 2, "poll_s": 1.0}}
+            planner = api(stack, "POST", f"/deployments/{deployment['id']}/create_flow_run", body)
+            planner = wait_final(stack, planner["id"], base / "logs")
+            shard = api(stack, "GET", "/deployments/name/nightly/shard")
+            shards = api(stack, "POST", "/flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": [shard["id"]]}}})
+            ids = [r["id"] for r in shards]
+            tasks = api(stack, "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": ids}}})
+            gathered = {
+                "stack": stack,
+                "sites": sites,
+                "planner": planner,
+                "shards": shards,
+                "tasks": tasks,
+                "table": artifact(stack, planner["id"], "trawl-planner-sources"),
+                "report": artifact(stack, planner["id"], "trawl-planner-report"),
+                "requests": sites.requests.snapshot(),
+                "seconds": time.monotonic() - started,
+            }
+        gathered["left"] = marked(MARK, mark)  # the workers and the flow runs they started: all gone
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            for name, sql in {
+                "runs": "select run_id, flow_run_id, started_at, finished_at, status from runs",
+                "fetches": "select distinct source, run_id, url from fetches",
+                "pages": "select p.source, p.url from page_versions p join documents d using (doc_id)"
+                " where p.valid_to is null and d.kind = 'article'",
+                "run_sources": "select source, status, new_documents, duplicates, discovered, fetched from run_sources",
+            }.items():
+                gathered[name] = con.execute(sql).fetchall()
+        finally:
+            con.close()
+        yield gathered
+
+
+def test_the_planner_completes_with_every_source_ok(night: dict[str, Any]) -> None:
+    planner = night["planner"]
+    assert planner["state_type"] == "COMPLETED", planner["state"]["message"]
+    assert planner["state"]["message"] == "4 source(s) ok"
+    assert night["left"] == []
+    print(f"sharded night: {night['seconds']:.0f} s from server start to the planner's end")
+
+
+def test_each_source_is_crawled_once_by_two_workers_and_no_host_is_in_two_shards(night: dict[str, Any]) -> None:
+    shards = night["shards"]
+    assert sorted(r["name"] for r in shards) == ["shard-1-of-2", "shard-2-of-2"]
+    assert all(r["state_type"] == "COMPLETED" for r in shards), [r["state"] for r in shards]
+    workers = {r["id"]: r["labels"]["prefect.worker.name"] for r in shards}
+    assert sorted(workers.values()) == sorted(SHARD_WORKERS)  # one shard each
+    sites = night["sites"]
+    crawls = Counter(t["name"] for t in night["tasks"] if t["name"].startswith("crawl-"))
+    assert crawls == Counter({f"crawl-{key}": 1 for key in sites.urls})
+    # each post was requested once, over all workers: no source crawled twice
+    for key in sites.urls:
+        paths = Counter(unquote(r.path) for r in night["requests"] if r.site == key and r.method == "GET")
+        posts = {unquote(a.path) for a in sites.sites[key].articles}
+        assert {p: paths[p] for p in posts} == dict.fromkeys(posts, 1), key
+    # every warehouse run is one shard's, and the hosts each shard requested are its own
+    run_shard = {run_id: flow_run_id for run_id, flow_run_id, *_ in night["runs"]}
+    assert sorted(run_shard.values()) == sorted(workers)
+    hosts: dict[str, set[str]] = {}
+    for _source, run_id, url in night["fetches"]:
+        hosts.setdefault(run_shard[run_id], set()).add(urlsplit(url).hostname or "")
+    first, second = hosts.values()
+    assert not first & second and first | second == {urlsplit(u).hostname for u in sites.urls.values()}
+    assert {source: len({r for s, r, _ in night["fetches"] if s == source}) for source in sites.urls} == dict.fromkeys(
+        sites.urls, 1
+    )
+    # the two shards ran side by side: the warehouse's runs of one night overlap
+    starts, ends = [r[2] for r in night["runs"]], [r[3] for r in night["runs"]]
+    assert max(starts) < min(ends), night["runs"]
+
+
+def test_every_article_lands_in_the_warehouse(night: dict[str, Any]) -> None:
+    sites = night["sites"]
+    landed: dict[str, set[str]] = {}
+    for source, url in night["pages"]:
+        landed.setdefault(source, set()).add(unquote(url))
+    assert landed == {key: sites.article_urls(key) for key in sites.urls}
+    assert all(status == "completed" for *_, status in night["runs"])
+
+
+def test_the_planner_report_names_each_sources_shard_and_worker(night: dict[str, Any]) -> None:
+    shards = {r["name"]: r for r in night["shards"]}
+    table = {row["source"]: row for row in night["table"]}
+    assert set(table) == set(night["sites"].urls)
+    for source, row in table.items():
+        run = shards[row["shard"]]
+        assert source in run["parameters"]["only"]
+        assert row["flow_run"] == row["shard"] and row["worker"] == run["labels"]["prefect.worker.name"]
+    counts = {s: (status, new, dup, disc, fetched) for s, status, new, dup, disc, fetched in night["run_sources"]}
+    assert {
+        s: (r["status"], r["new_documents"], r["duplicates"], r["discovered"], r["fetched"]) for s, r in table.items()
+    } == counts
+    assert all(new + dup > 0 for _, new, dup, *_ in counts.values())
+    report = night["report"]
+    for name, run in shards.items():
+        line = f"| {name} | {name} | {run['labels']['prefect.worker.name']} | Completed | {', '.join(run['parameters']['only'])} |"
+        assert line in report, report
