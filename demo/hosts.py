@@ -2,7 +2,8 @@
 
 A sharded night needs sources on distinct hosts: the planner deals sources by registered domain,
 and every port of 127.0.0.1 is one host. Linux answers on the whole 127.0.0.0/8, so source k is
-served on 127.0.0.k. Each demo site is cut into ``parts`` sources, post i going to part i mod
+served on 127.0.0.k (or on the address ``hosts`` names for it: two sources on one host, on two
+ports, must then share a shard). Each demo site is cut into ``parts`` sources, post i going to part i mod
 ``parts`` (the first part keeps the static pages): the parts keep the site's theme, sitemaps,
 REST API and boilerplate, and no two of them publish the same post (the one article the two demo
 sites share stays shared).
@@ -42,10 +43,11 @@ class _HostServer(ThreadingHTTPServer):
 
 
 class HostedSites:
-    """Serve ``cut_sites(parts)`` on 127.0.0.1, 127.0.0.2, ... (free ports), logging every request."""
+    """Serve ``cut_sites(parts)`` on 127.0.0.1, 127.0.0.2, ... or ``hosts[key]`` (free ports), logging every request."""
 
-    def __init__(self, parts: int = 2, night: int = 1) -> None:
+    def __init__(self, parts: int = 2, night: int = 1, hosts: dict[str, str] | None = None) -> None:
         self.sites = cut_sites(parts, night)
+        self.hosts = {key: (hosts or {}).get(key, f"127.0.0.{k}") for k, key in enumerate(self.sites, start=1)}
         self.requests = RequestLog()
         self.urls: dict[str, str] = {}
         self._apps: dict[str, SiteApp] = {}
@@ -57,10 +59,10 @@ class HostedSites:
 
     def __enter__(self) -> HostedSites:
         try:
-            for k, (key, site) in enumerate(self.sites.items(), start=1):
-                server = _HostServer(self, key, f"127.0.0.{k}")
+            for key, site in self.sites.items():
+                server = _HostServer(self, key, self.hosts[key])
                 self._servers.append(server)
-                self.urls[key] = f"http://127.0.0.{k}:{server.server_address[1]}/"
+                self.urls[key] = f"http://{self.hosts[key]}:{server.server_address[1]}/"
                 self._apps[key] = SiteApp(site, self.urls[key])
                 thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
                 thread.start()

@@ -1,5 +1,5 @@
 """A sharded night on a real Prefect server: the `planner` deployment deals four demo-like sources on
-four loopback hosts to two shards, two `prefect worker start --limit 1` processes run the shards
+three loopback hosts (two sources share one) to two shards, two `prefect worker start --limit 1` processes run the shards
 side by side into one DuckDB file, and the planner's report names every shard, worker and source."""
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("planner")
     db = base / "trawl.duckdb"
     mark = uuid.uuid4().hex
-    with HostedSites() as sites:
+    # kprf_1 and kprf_2 on one host (two ports): one shard must take both
+    with HostedSites(hosts={"kprf_1": "127.0.0.1", "kprf_2": "127.0.0.1"}) as sites:
         extra = {
             "TRAWL_SOURCES": str(sites.write_sources(base)),
             "TRAWL_DB": str(db),
@@ -151,7 +152,10 @@ def test_each_source_is_crawled_once_by_two_workers_and_no_host_is_in_two_shards
     for _source, run_id, url in night["fetches"]:
         hosts.setdefault(run_shard[run_id], set()).add(urlsplit(url).hostname or "")
     first, second = hosts.values()
-    assert not first & second and first | second == {urlsplit(u).hostname for u in sites.urls.values()}
+    assert not first & second, hosts
+    assert (
+        first | second == {urlsplit(u).hostname for u in sites.urls.values()} == {"127.0.0.1", "127.0.0.3", "127.0.0.4"}
+    )
     assert {source: len({r for s, r, _ in night["fetches"] if s == source}) for source in sites.urls} == dict.fromkeys(
         sites.urls, 1
     )
