@@ -69,66 +69,104 @@ def wait_final(stack: Stack, flow_run_id: str, logs: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """One planner run over the hosted sites, everything it left behind gathered; every process stopped."""
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The hosted sites, a real server with prefect.yaml applied, two shard workers and a planner
+    worker; afterwards, the processes the workers left (none: every one is stopped)."""
     base = tmp_path_factory.mktemp("planner")
-    db = base / "trawl.duckdb"
     mark = uuid.uuid4().hex
+    found: dict[str, Any] = {"base": base}
     # kprf_1 and kprf_2 on one host (two ports): one shard must take both
     with HostedSites(hosts={"kprf_1": "127.0.0.1", "kprf_2": "127.0.0.1"}) as sites:
         extra = {
             "TRAWL_SOURCES": str(sites.write_sources(base)),
-            "TRAWL_DB": str(db),
+            "TRAWL_DB": str(base / "trawl.duckdb"),
             "TRAWL_DATA_DIR": str(base / "data"),
             "PREFECT_WORKER_QUERY_SECONDS": "1",
         }
-        started = time.monotonic()
         with (
             local_stack(port=free_port(), home=base / "prefect", demo=False, extra_env=extra, worker=False) as stack,
             pool_workers(stack.env, SHARD_WORKERS, base / "logs", mark=mark),
         ):
             wait_online(stack.api_url, [*SHARD_WORKERS, "planner"])
-            deployment = api(stack, "GET", "/deployments/name/planner/planner")
-            body = {"parameters": {"shards": 2, "poll_s": 1.0}}
-            planner = api(stack, "POST", f"/deployments/{deployment['id']}/create_flow_run", body)
-            planner = wait_final(stack, planner["id"], base / "logs")
-            shard = api(stack, "GET", "/deployments/name/nightly/shard")
-            shards = api(stack, "POST", "/flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": [shard["id"]]}}})
-            ids = [r["id"] for r in shards]
-            tasks = api(stack, "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": ids}}})
-            gathered = {
-                "stack": stack,
-                "sites": sites,
-                "planner": planner,
-                "shards": shards,
-                "tasks": tasks,
-                "table": artifact(stack, planner["id"], "trawl-planner-sources"),
-                "report": artifact(stack, planner["id"], "trawl-planner-report"),
-                "requests": sites.requests.snapshot(),
-                "seconds": time.monotonic() - started,
-            }
-        gathered["left"] = marked(MARK, mark)  # the workers and the flow runs they started: all gone
-        con = duckdb.connect(str(db), read_only=True)
-        try:
+            yield {**found, "stack": stack, "sites": sites}
+        # the workers and every flow-run process they started are gone, even the failed night's
+        assert marked(MARK, mark) == []
+
+
+def run_planner(pool: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """One run of the planner deployment, waited for; its shard runs, their task runs and its artifacts."""
+    stack = pool["stack"]
+    deployment = api(stack, "GET", "/deployments/name/planner/planner")
+    body = {"parameters": {"shards": 2, "poll_s": 1.0, **parameters}}
+    started = time.monotonic()
+    planner = api(stack, "POST", f"/deployments/{deployment['id']}/create_flow_run", body)
+    planner = wait_final(stack, planner["id"], pool["base"] / "logs")
+    shards = api(stack, "POST", "/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [planner["id"]]}}})
+    ids = [r["id"] for r in shards]
+    return {
+        "planner": planner,
+        "shards": shards,
+        "tasks": api(stack, "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": ids}}}),
+        "table": artifact(stack, planner["id"], "trawl-planner-sources"),
+        "report": artifact(stack, planner["id"], "trawl-planner-report"),
+        "seconds": time.monotonic() - started,
+    }
+
+
+def read_warehouse(db: Path) -> dict[str, Any]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            name: con.execute(sql).fetchall()
             for name, sql in {
                 "runs": "select run_id, flow_run_id, started_at, finished_at, status from runs",
                 "fetches": "select distinct source, run_id, url from fetches",
                 "pages": "select p.source, p.url from page_versions p join documents d using (doc_id)"
                 " where p.valid_to is null and d.kind = 'article'",
                 "run_sources": "select source, status, new_documents, duplicates, discovered, fetched from run_sources",
-            }.items():
-                gathered[name] = con.execute(sql).fetchall()
-        finally:
-            con.close()
-        yield gathered
+            }.items()
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def night(pool: dict[str, Any]) -> dict[str, Any]:
+    """The night of the four hosted sources, from the workers' environment."""
+    ran = run_planner(pool, {})
+    requests = pool["sites"].requests.snapshot()
+    return {**ran, **read_warehouse(pool["base"] / "trawl.duckdb"), "sites": pool["sites"], "requests": requests}
+
+
+@pytest.fixture(scope="module")
+def failed_night(pool: dict[str, Any], night: dict[str, Any]) -> dict[str, Any]:
+    """A night of one live source and one whose host does not answer, into another warehouse
+    (sources file, warehouse and data folder passed to the shards as parameters)."""
+    base = pool["base"] / "failed"
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.5", 0))
+        dead = f"http://127.0.0.5:{closed.getsockname()[1]}/"
+    live = pool["sites"].urls["movimento_2"]
+    base.mkdir()
+    (base / "sources.toml").write_text(
+        "".join(
+            f'[sources.{key}]\nurl = "{url}"\ncrawl = {{ polite = false, allow_private_addresses = true }}\n\n'
+            for key, url in (("live", live), ("dead", dead))
+        )
+    )
+    parameters = {
+        "sources_file": str(base / "sources.toml"),
+        "db": str(base / "w.duckdb"),
+        "data_dir": str(base / "data"),
+    }
+    return run_planner(pool, parameters)
 
 
 def test_the_planner_completes_with_every_source_ok(night: dict[str, Any]) -> None:
     planner = night["planner"]
     assert planner["state_type"] == "COMPLETED", planner["state"]["message"]
     assert planner["state"]["message"] == "4 source(s) ok"
-    assert night["left"] == []
-    print(f"sharded night: {night['seconds']:.0f} s from server start to the planner's end")
+    print(f"sharded night: {night['seconds']:.0f} s from the planner's start to its end")
 
 
 def test_each_source_is_crawled_once_by_two_workers_and_no_host_is_in_two_shards(night: dict[str, Any]) -> None:
@@ -190,3 +228,25 @@ def test_the_planner_report_names_each_sources_shard_and_worker(night: dict[str,
     for name, run in shards.items():
         line = f"| {name} | {name} | {run['labels']['prefect.worker.name']} | Completed | {', '.join(run['parameters']['only'])} |"
         assert line in report, report
+
+
+def test_a_failed_shard_fails_the_planner_naming_the_shard_worker_and_source(failed_night: dict[str, Any]) -> None:
+    planner, shards = failed_night["planner"], {r["name"]: r for r in failed_night["shards"]}
+    assert sorted((r["parameters"]["only"], r["state_type"]) for r in shards.values()) == [
+        (["dead"], "FAILED"),
+        (["live"], "COMPLETED"),
+    ]
+    dead = next(r for r in shards.values() if r["parameters"]["only"] == ["dead"])
+    worker = dead["labels"]["prefect.worker.name"]
+    assert planner["state_type"] == "FAILED"
+    message = planner["state"]["message"]
+    assert message.startswith("1 of 2 sources failed: dead (unreachable: ")
+    assert f"{dead['name']} ({dead['name']} on worker {worker})" in message
+    rows = {row["source"]: row for row in failed_night["table"]}
+    assert (rows["dead"]["status"], rows["dead"]["shard"], rows["dead"]["worker"]) == (
+        "unreachable",
+        dead["name"],
+        worker,
+    )
+    assert rows["live"]["status"] == "ok" and int(rows["live"]["new_documents"]) > 0
+    assert f"| {dead['name']} | {dead['name']} | {worker} | Failed | dead |" in failed_night["report"]
