@@ -5,11 +5,13 @@ side by side into one DuckDB file, and the planner's report names every shard, w
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,6 +27,7 @@ from tests.processes import marked
 
 SHARD_WORKERS = ("shard-worker-1", "shard-worker-2")
 RUN_TIMEOUT_S = 300
+LOST_DEADLINE_S = 45.0  # a shard run's deadline in the lost-worker night (a normal one takes ~25 s here)
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
 
 
@@ -35,9 +38,14 @@ def free_port() -> int:
 
 
 def api(stack: Stack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """Call the server's REST API; retry while it is busy (503), as Prefect's own client does."""
+    """Call the server's REST API; retry while it is busy (503, a timeout), as Prefect's own client does."""
     for attempt in range(10):
-        response = httpx.request(method, f"{stack.api_url}{path}", json=body, timeout=30)
+        try:
+            response = httpx.request(method, f"{stack.api_url}{path}", json=body, timeout=30)
+        except httpx.TimeoutException:  # the server is busy: ask again (reads only), as for a 503
+            if attempt == 9 or not (method == "GET" or path.endswith("/filter")):
+                raise
+            continue
         if response.status_code not in (429, 503):
             break
         time.sleep(0.5 * 2 ** min(attempt, 4))
@@ -82,26 +90,35 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "TRAWL_DB": str(base / "trawl.duckdb"),
             "TRAWL_DATA_DIR": str(base / "data"),
             "PREFECT_WORKER_QUERY_SECONDS": "1",
+            "PREFECT_WORKER_HEARTBEAT_SECONDS": "5",  # a killed worker looks gone after 15 s
         }
         with (
             local_stack(port=free_port(), home=base / "prefect", demo=False, extra_env=extra, worker=False) as stack,
-            pool_workers(stack.env, SHARD_WORKERS, base / "logs", mark=mark),
+            pool_workers(stack.env, SHARD_WORKERS, base / "logs", mark=mark) as workers,
         ):
             wait_online(stack.api_url, [*SHARD_WORKERS, "planner"])
-            yield {**found, "stack": stack, "sites": sites}
+            yield {**found, "stack": stack, "sites": sites, "workers": workers}
         # the workers and every flow-run process they started are gone, even the failed night's
         assert marked(MARK, mark) == []
 
 
-def run_planner(pool: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
-    """One run of the planner deployment, waited for; its shard runs, their task runs and its artifacts."""
+def shard_runs(stack: Stack, planner_id: str) -> list[dict[str, Any]]:
+    return list(api(stack, "POST", "/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [planner_id]}}}))
+
+
+def run_planner(
+    pool: dict[str, Any], parameters: dict[str, Any], meanwhile: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """One run of the planner deployment, waited for (``meanwhile`` gets its id once it is created);
+    its shard runs, their task runs and its artifacts."""
     stack = pool["stack"]
     deployment = api(stack, "GET", "/deployments/name/planner/planner")
     body = {"parameters": {"shards": 2, "poll_s": 1.0, **parameters}}
     started = time.monotonic()
     planner = api(stack, "POST", f"/deployments/{deployment['id']}/create_flow_run", body)
+    meanwhile(planner["id"])
     planner = wait_final(stack, planner["id"], pool["base"] / "logs")
-    shards = api(stack, "POST", "/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [planner["id"]]}}})
+    shards = shard_runs(stack, planner["id"])
     ids = [r["id"] for r in shards]
     return {
         "planner": planner,
@@ -160,6 +177,32 @@ def failed_night(pool: dict[str, Any], night: dict[str, Any]) -> dict[str, Any]:
         "data_dir": str(base / "data"),
     }
     return run_planner(pool, parameters)
+
+
+@pytest.fixture(scope="module")
+def lost_worker(pool: dict[str, Any], failed_night: dict[str, Any]) -> dict[str, Any]:
+    """One source in one shard; once its run is Running, its worker and its flow process are
+    SIGKILLed, which leaves the run Running (Prefect issue 16746) until the planner's deadline."""
+    base = pool["base"] / "lost"
+    killed: dict[str, Any] = {}
+
+    def kill_once_running(planner_id: str) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            running = [r for r in shard_runs(pool["stack"], planner_id) if r["state_type"] == "RUNNING"]
+            if running and running[0]["infrastructure_pid"] and running[0]["labels"].get("prefect.worker.name"):
+                run = running[0]
+                killed["worker"] = run["labels"]["prefect.worker.name"]
+                pool["workers"][killed["worker"]].kill()  # the worker first: nobody reports the crash
+                pool["workers"][killed["worker"]].wait(timeout=10)
+                os.killpg(int(run["infrastructure_pid"]), signal.SIGKILL)  # the flow run leads its group
+                return
+            time.sleep(0.2)
+        pytest.fail("the shard run never started Running")
+
+    parameters = {"shards": 1, "only": ["movimento_1"], "db": str(base / "w.duckdb"), "data_dir": str(base / "data")}
+    ran = run_planner(pool, {**parameters, "shard_timeout_s": LOST_DEADLINE_S}, kill_once_running)
+    return {**ran, **read_warehouse(base / "w.duckdb"), "killed": killed["worker"]}
 
 
 def test_the_planner_completes_with_every_source_ok(night: dict[str, Any]) -> None:
@@ -250,3 +293,28 @@ def test_a_failed_shard_fails_the_planner_naming_the_shard_worker_and_source(fai
     )
     assert rows["live"]["status"] == "ok" and int(rows["live"]["new_documents"]) > 0
     assert f"| {dead['name']} | {dead['name']} | {worker} | Failed | dead |" in failed_night["report"]
+
+
+def test_a_run_left_running_by_a_killed_worker_is_crashed_and_rerun_once(
+    pool: dict[str, Any], lost_worker: dict[str, Any]
+) -> None:
+    killed = lost_worker["killed"]
+    runs = {r["name"]: r for r in lost_worker["shards"]}
+    assert sorted(runs) == ["shard-1-of-1", "shard-1-of-1-rerun-1"]
+    lost, rerun = runs["shard-1-of-1"], runs["shard-1-of-1-rerun-1"]
+    assert lost["state_type"] == "CRASHED" and lost["labels"]["prefect.worker.name"] == killed
+    assert lost["state"]["message"].endswith(f"on worker {killed}, which is gone: set Crashed by the planner")
+    survivor = next(name for name in SHARD_WORKERS if name != killed)
+    assert rerun["state_type"] == "COMPLETED" and rerun["labels"]["prefect.worker.name"] == survivor
+    planner = lost_worker["planner"]
+    assert (planner["state_type"], planner["state_name"]) == ("COMPLETED", "Completed with warnings")
+    assert "shard-1-of-1 (re-run: shard-1-of-1 ended Crashed on worker " + killed in planner["state"]["message"]
+    [row] = lost_worker["table"]
+    assert (row["source"], row["status"], row["flow_run"], row["worker"]) == (
+        "movimento_1",
+        "ok",
+        rerun["name"],
+        survivor,
+    )
+    assert {unquote(url) for _, url in lost_worker["pages"]} == pool["sites"].article_urls("movimento_1")
+    assert f"| shard-1-of-1 | shard-1-of-1 | {killed} | Crashed | movimento_1 |" in lost_worker["report"]
