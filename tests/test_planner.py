@@ -1,6 +1,8 @@
 """A sharded night on a real Prefect server: the `planner` deployment deals four demo-like sources on
 three loopback hosts (two sources share one) to two shards, two `prefect worker start --limit 1` processes run the shards
-side by side into one DuckDB file, and the planner's report names every shard, worker and source."""
+side by side into one DuckDB file, and the planner's report names every shard, worker and source.
+Then a night with an unreachable source (the planner fails naming it, its shard and worker) and
+one whose shard run loses its worker (Crashed at its deadline, re-run once on the other worker)."""
 
 from __future__ import annotations
 
