@@ -4,9 +4,12 @@
   ``<data>/locks/crawl-<n>.lock``, one file per slot;
 - ``<data>/locks/source-<key>.lock``: one crawl of a source at a time, whichever flow started
   it (a backfill and the nightly never hit one site together);
-- ``<warehouse>.run.lock``: one nightly run of a warehouse at a time, held for the whole run;
-  a second ``trawl run`` waits (saying for whom) and an unfinished run in ``runs`` is taken
-  over only once this lock is free, i.e. its holder is dead;
+- ``<warehouse>.run.lock``: one nightly run of all sources of a warehouse at a time, held for
+  the whole run; a second ``trawl run`` waits (saying for whom) and an unfinished run in
+  ``runs`` is taken over only once this lock is free, i.e. its holder is dead. A run of chosen
+  sources (``--source``, a shard of the planner, flows/planner.py) holds it *shared*, so that
+  the shards of one night run together, and ``<warehouse>.run-<hash>.lock`` of its source set
+  exclusively (one run of a set at a time); a run of all sources waits for every one of them;
 - the single writer of the DuckDB file (``<warehouse>.lock``, see ``warehouse.lock``).
 
 All are ``flock`` locks, free in microseconds and released by the kernel when their holder
@@ -18,9 +21,10 @@ holders (pid, host, what they do).
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +79,22 @@ def run_lock_path(db: str | Path) -> Path:
     return path.with_name(path.name + ".run.lock")
 
 
+def set_lock_path(db: str | Path, sources: Sequence[str]) -> Path:
+    """The lock of a run of these sources: ``<name>.run-<12 hex digits of their sorted keys>.lock``."""
+    path = Path(db)
+    digest = hashlib.sha1("\n".join(sorted(set(sources))).encode()).hexdigest()[:12]
+    return path.with_name(f"{path.name}.run-{digest}.lock")
+
+
 @contextmanager
-def nightly_run(db: str | Path, purpose: str) -> Iterator[None]:
-    """Be the warehouse's only nightly run (waiting, with one log line, while another is)."""
-    with hold_one([run_lock_path(db)], purpose, on_wait=_log_wait(f"the other trawl run on {db} to end")):
+def nightly_run(db: str | Path, purpose: str, sources: Sequence[str] | None = None) -> Iterator[None]:
+    """Be the warehouse's only nightly run (waiting, with one log line, while another is); with
+    ``sources``, the only run of that set, beside runs of other sets (the shards of a night)."""
+    waiting = _log_wait(f"the other trawl run on {db} to end")
+    with ExitStack() as held:
+        if sources:
+            held.enter_context(hold_one([set_lock_path(db, sources)], purpose, on_wait=waiting))
+        held.enter_context(hold_one([run_lock_path(db)], purpose, on_wait=waiting, shared=bool(sources)))
         yield
 
 

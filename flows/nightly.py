@@ -136,8 +136,9 @@ def nightly(
     sources = select(load_sources(path), only, path)  # a bad file fails here, before any crawling
     engine = load_extract_settings(path)  # the local pool, or Dask
     paths = settings.resolve_paths(db, data_dir)
-    with limits.nightly_run(paths.db, f"trawl run ({flow_run.id or 'no flow run'})"):
-        # one nightly run per warehouse: an unfinished run is only taken over once its holder is dead
+    with limits.nightly_run(paths.db, f"trawl run ({flow_run.id or 'no flow run'})", only):
+        # one nightly run of all sources per warehouse (an unfinished run is only taken over once
+        # its holder is dead); runs of chosen sources (the planner's shards) beside each other
         lake = read_lake(path, paths.data_dir)
         return _nightly(sources, paths, only, full, near_dup_threshold, lake, engine)
 

@@ -55,11 +55,13 @@ def hold_one(
     timeout: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     interval: float = 0.2,
+    shared: bool = False,
 ) -> Iterator[Path]:
     """Hold the first free one of these lock files (a slot of a bounded resource; one file: a mutex).
 
     Waits (forever, or ``timeout`` seconds) while all are held; ``on_wait`` is called once with
-    their holders. The kernel releases a lock when its holder dies, even on SIGKILL.
+    their holders. The kernel releases a lock when its holder dies, even on SIGKILL. ``shared``
+    holders exclude only exclusive ones (they leave the holder line alone: there are several).
     """
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,7 @@ def hold_one(
     try:
         started, told = time.monotonic(), False
         while True:
-            held = next((i for i, fd in enumerate(fds) if _try_lock(fd)), None)
+            held = next((i for i, fd in enumerate(fds) if _try_lock(fd, shared)), None)
             if held is not None:
                 break
             holders = "; ".join(_holder(path) for path in paths)
@@ -78,21 +80,23 @@ def hold_one(
                 raise WriterLockTimeout(f"{paths[0]}: held by {holders} for {timeout:.0f} s")
             time.sleep(interval)
         fd = fds[held]
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}: {purpose}\n".encode(), 0)
+        if not shared:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}: {purpose}\n".encode(), 0)
         try:
             yield paths[held]
         finally:
-            os.ftruncate(fd, 0)
+            if not shared:
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         for fd in fds:
             os.close(fd)
 
 
-def _try_lock(fd: int) -> bool:
+def _try_lock(fd: int, shared: bool = False) -> bool:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True

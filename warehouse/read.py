@@ -62,6 +62,11 @@ def loaded_reports(con: duckdb.DuckDBPyConnection, run_id: str) -> list[LoadRepo
     return reports
 
 
+def runs_of_flow_run(con: duckdb.DuckDBPyConnection, flow_run_id: str) -> list[str]:
+    """The run ids a Prefect flow run started in this warehouse, oldest first."""
+    return [str(row[0]) for row in con.execute(query("runs_of_flow_run"), {"flow_run_id": flow_run_id}).fetchall()]
+
+
 def page_history(con: duckdb.DuckDBPyConnection, url: str, canonical: str) -> list[dict[str, Any]]:
     """The versions of the page at ``url`` (as given or canonicalized), with their diffs and the page's state."""
     cursor = con.execute(query("page_history"), {"url": url, "canonical": canonical})

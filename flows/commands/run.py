@@ -170,7 +170,8 @@ def ui(
             for key, url in stack.demo_urls.items():
                 console.print(f"demo site {key}: {url}")
             console.print(
-                "Deployments: nightly/nightly, source/source, reextract/reextract, backfill/backfill. In another shell:\n"
+                "Deployments: nightly/nightly, source/source, reextract/reextract, backfill/backfill,"
+                " planner/planner, nightly/shard. In another shell:\n"
                 f"  export PREFECT_API_URL={stack.api_url}\n"
                 "  .venv/bin/prefect deployment run nightly/nightly --watch\n"
                 "Press Ctrl-C to stop the worker, the server and the demo sites."
