@@ -20,6 +20,7 @@ import signal
 import subprocess
 import threading
 import time
+from contextlib import suppress
 from typing import Any
 
 PARENT_ENV = "TRAWL_PARENT_PID"
@@ -58,12 +59,18 @@ def child_env() -> dict[str, str]:
     return {**os.environ, PARENT_ENV: str(os.getpid())}
 
 
-def stop(process: subprocess.Popen[Any], grace: float) -> None:
-    """End a child: SIGTERM, then SIGKILL when it has not exited after ``grace`` seconds."""
-    if process.poll() is None:
+def stop(process: subprocess.Popen[Any], grace: float, terms: int = 1) -> None:
+    """End a child: SIGTERM (``terms`` times, a second apart: ``prefect worker start`` only
+    exits on the second), then SIGKILL when it has not exited after ``grace`` seconds."""
+    for sent in range(terms):
+        if process.poll() is not None:
+            return
         process.terminate()
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        if sent < terms - 1:
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=1.0)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -103,16 +103,17 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 300) -> str:
 
 @contextmanager
 def managed_process(
-    args: list[str], env: dict[str, str], log_path: Path, grace: float = 30.0
+    args: list[str], env: dict[str, str], log_path: Path, grace: float = 30.0, terms: int = 1
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A child process logging to a file, stopped on exit (SIGTERM, then SIGKILL after ``grace`` s)."""
+    """A child process logging to a file, stopped on exit (``terms`` SIGTERMs, then SIGKILL after
+    ``grace`` s: ``lifetime.stop``)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log: IO[bytes] = log_path.open("ab")
     child = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         yield child
     finally:
-        stop(child, grace)
+        stop(child, grace, terms)
         log.close()
 
 

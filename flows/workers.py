@@ -17,10 +17,8 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from typing import IO
 
-from flows.settings import PROJECT_ROOT
-from flows.ui import POOL, PREFECT
+from flows.ui import POOL, PREFECT, managed_process
 
 MARK = "TRAWL_WORKER_MARK"
 STOP_WAIT_S = 10.0
@@ -39,20 +37,6 @@ def marked_pids(mark: str) -> list[int]:
         except OSError:
             continue
     return found
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    """Two SIGTERMs (the first only asks), then SIGKILL if it is still there."""
-    for _ in range(2):
-        if worker.poll() is None:
-            worker.terminate()
-            with suppress(subprocess.TimeoutExpired):
-                worker.wait(timeout=1.0)
-    with suppress(subprocess.TimeoutExpired):
-        worker.wait(timeout=STOP_WAIT_S)
-    if worker.poll() is None:
-        worker.kill()
-        worker.wait(timeout=STOP_WAIT_S)
 
 
 def kill_marked(mark: str) -> list[int]:
@@ -77,14 +61,8 @@ def worker(
     args = [PREFECT, "worker", "start", "--pool", POOL, "--type", "process", "--name", name]
     args += ["--work-queue", queue] if queue else []
     args += ["--limit", str(limit)] if limit else []
-    log.parent.mkdir(parents=True, exist_ok=True)
-    out: IO[bytes] = log.open("ab")
-    child = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with managed_process(args, env, log, grace=STOP_WAIT_S, terms=2) as child:  # the first SIGTERM only asks
         yield child
-    finally:
-        _stop(child)
-        out.close()
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from scripted import scripted_site
 
 from flows.extract import article_refs, extract_pages, read_extracted
 from flows.extract_settings import ExtractSettings, load_extract_settings
@@ -95,37 +96,8 @@ def crawl(tmp: Path, home: str) -> Path:
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One crawl for every test of the module (the conftest's ``serve`` is per test)."""
     tmp = tmp_path_factory.mktemp("dask")
-    servers: list[Any] = []
-    yield crawl(tmp, _start(RecordedPages(), servers))
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-def _start(site: RecordedPages, servers: list[Any]) -> str:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            status, headers, body = site.answer(self.path, f"http://127.0.0.1:{self.server.server_address[1]}")
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    servers.append(server)
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+    with scripted_site(RecordedPages()) as home:
+        yield crawl(tmp, home)
 
 
 @pytest.fixture(scope="module")
@@ -217,23 +189,17 @@ def test_the_nightly_run_extracts_on_dask_when_the_sources_file_says_so(prefect_
             return client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["extract-dask"])))
 
     before = {run.id for run in dask_runs()}
-    servers: list[Any] = []
-    home = _start(RecordedPages(slow=False), servers)
-    config = _config(tmp_path, 'engine = "dask"\nworkers = 2\nbatch_size = 3')
-    config.write_text(
-        config.read_text().replace(
-            '"https://a.example/"',
-            f'"{home}"\ndiscovery = {{ rest_api = false }}\n'
-            "crawl = { polite = false, allow_private_addresses = true }",
-        ),
-        encoding="utf-8",
-    )
-    try:
+    with scripted_site(RecordedPages(slow=False)) as home:
+        config = _config(tmp_path, 'engine = "dask"\nworkers = 2\nbatch_size = 3')
+        config.write_text(
+            config.read_text().replace(
+                '"https://a.example/"',
+                f'"{home}"\ndiscovery = {{ rest_api = false }}\n'
+                "crawl = { polite = false, allow_private_addresses = true }",
+            ),
+            encoding="utf-8",
+        )
         (report,) = nightly(sources_file=str(config), db=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"))
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
     new = [run for run in dask_runs() if run.id not in before]
     assert [run.state_name for run in new] == ["Completed"]  # the extraction ran as an extract-dask flow run
     (extracted,) = (tmp_path / "data" / "raw" / "a").glob("*/extracted.jsonl")
