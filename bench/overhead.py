@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,11 +62,15 @@ BASELINE = (
 
 
 def _stamps(log: str, day: datetime) -> list[tuple[float, str]]:
-    found = []
+    """(epoch seconds, text) of the log's timestamped lines (clock times only: a line earlier than
+    the one before it by more than 12 hours is on the next day, for a run across midnight)."""
+    found: list[tuple[float, str]] = []
     for line in log.splitlines():
         m = STAMP.match(line.strip())
         if m:
             at = datetime.strptime(f"{day:%Y-%m-%d} {m.group(1)}", "%Y-%m-%d %H:%M:%S.%f")
+            while found and at.timestamp() < found[-1][0] - 12 * 3600:
+                at += timedelta(days=1)
             found.append((at.timestamp(), m.group(2)))
     return found
 

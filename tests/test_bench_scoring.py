@@ -98,3 +98,20 @@ def test_a_missing_benchmark_folder_is_named_in_the_error(tmp_path: Path) -> Non
     with pytest.raises(SystemExit, match=r"benchmarks not found.*nowhere"):
         benchmarks_root(tmp_path / "nowhere")
     assert benchmarks_root(tmp_path) == tmp_path
+
+
+def test_a_run_across_midnight_is_cut_into_its_phases() -> None:
+    from bench.overhead import breakdown
+
+    start = datetime(2026, 12, 5, 23, 59, 0).timestamp()
+    log = "\n".join(
+        [
+            "23:59:01.000 | INFO    | Beginning flow run 'x'",
+            "23:59:02.000 | INFO    | run r: 1 source(s) into w",
+            "23:59:50.000 | INFO    | Task run 'crawl-a' - Finished in state Completed()",
+            "00:00:30.000 | INFO    | Task run 'extract-a' - Finished in state Completed()",
+            "00:01:00.000 | INFO    | Task run 'load-a' - Finished in state Completed()",
+        ]
+    )
+    phases = dict(breakdown(start, start + 130, log))
+    assert (phases["crawl"], phases["extract"], phases["load"]) == (48.0, 40.0, 30.0)
