@@ -12,7 +12,6 @@ and polling before it starts). Prints one line per night and the ratio.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
 import time
@@ -25,17 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from demo.hosts import HostedSites  # noqa: E402
+from flows.local_server import free_port  # noqa: E402
 from flows.ui import Stack, local_stack  # noqa: E402
 from flows.workers import pool_workers, wait_online  # noqa: E402
 
 TIMEOUT_S = 900
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _api(stack: Stack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -85,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="trawl-scaleout-") as tmp, HostedSites() as sites:
         base = Path(tmp)
         sources = sites.write_sources(base)
-        with local_stack(port=_free_port(), home=base / "prefect", demo=False, worker=False) as stack:
+        with local_stack(port=free_port(), home=base / "prefect", demo=False, worker=False) as stack:
             for workers in args.workers:
                 result = night(stack, sources, base / f"{workers}w", workers, args.shards)
                 results.append(result)

@@ -109,7 +109,8 @@ def attach() -> str | None:
     return api_url
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port free now (the kernel's pick)."""
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port: int = sock.getsockname()[1]
@@ -154,7 +155,7 @@ def temporary_api(log: Path, timeout: float = STARTUP_TIMEOUT_S) -> Iterator[Cal
     it answers and returns its API URL (a first start migrates a new database: it may take a
     while). Stopped when the block ends."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     process = _spawn(port, log)
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = f"http://{HOST}:{port}/api"  # before Prefect is imported, which reads it once
@@ -167,7 +168,7 @@ def temporary_api(log: Path, timeout: float = STARTUP_TIMEOUT_S) -> Iterator[Cal
             while time.monotonic() < deadline:
                 code = process.poll()
                 if code == 3:  # uvicorn's "address in use": another process took the port first
-                    port = _free_port()
+                    port = free_port()
                     process = _spawn(port, log)
                     continue
                 if code is not None:

@@ -7,12 +7,13 @@ import contextlib
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from flows.local_server import free_port
 
 RUNAS = "nobody"  # initdb refuses root; any other user will do
 
@@ -30,12 +31,6 @@ def _bin() -> Path:
         )
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ def cluster() -> Iterator[Cluster]:
     folder = Path(tempfile.mkdtemp(prefix="trawl-pg-"))
     if os.geteuid() == 0:  # mkdtemp's folder is root's, 0700: the server's user must own it
         shutil.chown(folder, user=RUNAS)
-    running = Cluster(pg, folder, _free_port())
+    running = Cluster(pg, folder, free_port())
     data = str(folder / "data")
     try:
         running._run(

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from demo.hosts import HostedSites
+from flows.local_server import free_port
 from flows.ui import Stack, local_stack
 from flows.workers import MARK, pool_workers, wait_online
 from tests.processes import marked
@@ -31,12 +32,6 @@ SHARD_WORKERS = ("shard-worker-1", "shard-worker-2")
 RUN_TIMEOUT_S = 300
 LOST_DEADLINE_S = 45.0  # a shard run's deadline in the lost-worker night (a normal one takes ~25 s here)
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def api(stack: Stack, method: str, path: str, body: dict[str, Any] | None = None) -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,17 +18,11 @@ import httpx
 import processes
 
 from flows.demo import DEMO_SOURCES, demo_sites
-from flows.local_server import SERVER_FILE
+from flows.local_server import SERVER_FILE, free_port
 
 TRAWL = str(Path(sys.executable).with_name("trawl"))
 MARK = "TRAWL_SERVE_TEST_MARK"
 COMPLETED = "Finished in state Completed('2 source(s) ok')"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_serve_runs_the_nightly_flow_on_its_cron_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
@@ -40,7 +33,7 @@ def test_serve_runs_the_nightly_flow_on_its_cron_and_stops_everything_on_sigterm
         env |= {"PREFECT_HOME": str(tmp_path / "prefect"), MARK: mark, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
         env |= {"TRAWL_DB": str(tmp_path / "w.duckdb"), "TRAWL_DATA_DIR": str(tmp_path / "data")}
         serve = subprocess.Popen(
-            [TRAWL, "serve", "--sources", str(DEMO_SOURCES), "--cron", "* * * * *", "--port", str(_free_port())],
+            [TRAWL, "serve", "--sources", str(DEMO_SOURCES), "--cron", "* * * * *", "--port", str(free_port())],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
