@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from warehouse.db import connect
-from warehouse.search import index_exists, refresh_search, search
+from warehouse.search import index_exists, refresh_search, search, sort_postings
 
 DOCS = {
     "ru1": ("ru", "Встреча в Смоленске", "Координатор Сергей Удальцов выступил на встрече коалиции."),
@@ -149,3 +149,73 @@ def test_an_older_warehouses_fts_index_is_replaced(tmp_path: Path) -> None:
         assert ids(con, "Удальцову") == {"ru1", "ru2"}
     finally:
         con.close()
+
+
+def _in_term_order(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether search_postings is stored in (termid, docid) order (rowid is the storage order)."""
+    rows = con.execute("select termid, docid from search_postings order by rowid").fetchall()
+    return rows == sorted(rows)
+
+
+def test_the_postings_are_rewritten_in_term_order_when_the_appended_part_grows(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        add(con, DOCS)
+        refresh_search(con)  # the first refresh: everything appended, so everything rewritten
+        assert _in_term_order(con)
+        assert con.execute("select docid from search_sorted").fetchall() == [(len(DOCS),)]
+        before = scores(con, "educação")
+        add(con, {"pt9": ("pt", "Educação", "Mais educação.")})  # a few postings: left appended
+        assert refresh_search(con) == 1
+        assert con.execute("select docid from search_sorted").fetchall() == [(len(DOCS),)]
+        assert not _in_term_order(con)  # the new document's terms sort between the old ones
+        appended = scores(con, "educação")
+        assert {d for d, _ in before} < {d for d, _ in appended}
+        add(con, MORE)  # more postings than an eighth of the table
+        assert refresh_search(con) == len(MORE)
+        assert _in_term_order(con)
+        assert con.execute("select docid from search_sorted").fetchall() == [(len(DOCS) + 1 + len(MORE),)]
+        rows = con.execute("select count(*), count(distinct termid || '-' || docid) from search_postings").fetchone()
+        assert rows is not None and rows[0] == rows[1]
+        not_null = "select count(*) from duckdb_constraints() where table_name = 'search_postings' and constraint_type = 'NOT NULL'"
+        assert con.execute(not_null).fetchone() == (3,)  # the rewritten table keeps its columns' rules
+    finally:
+        con.close()
+
+
+def test_rewriting_the_postings_changes_no_search_result(tmp_path: Path) -> None:
+    appended, rewritten = connect(tmp_path / "a.duckdb"), connect(tmp_path / "r.duckdb")
+    try:
+        for con in (appended, rewritten):
+            add(con, {**DOCS, **MORE})
+            refresh_search(con, chunk=3)
+        for con in (appended, rewritten):  # the postings in no order, as if appended by many refreshes
+            con.execute("create temp table shuffled as select * from search_postings order by hash(docid, termid)")
+            con.execute("delete from search_postings; insert into search_postings select * from shuffled")
+            con.execute("delete from search_sorted")
+        assert not _in_term_order(appended)
+        assert not _in_term_order(rewritten)
+        assert sort_postings(rewritten) and _in_term_order(rewritten)
+        assert not sort_postings(rewritten)  # nothing appended since
+        for q in ("educação", "Встреча коалиции", "Удальцову", "título 3", "greve"):
+            assert scores(rewritten, q) == scores(appended, q), q
+    finally:
+        appended.close()
+        rewritten.close()
+
+
+def test_the_ranked_hits_are_the_search_macros_current_articles(con: duckdb.DuckDBPyConnection) -> None:
+    """The CLI's ranked query tests each hit for a current URL and the article kind itself; the
+    `search` macro joins `articles`: both must find the same documents in the same order."""
+    add(con, {"pt7": ("pt", "Educação", "Educação pública."), "pt8": ("pt", "Educação", "Educação e greve.")})
+    add(con, {"pt6": ("pt", "Sobre", "Educação: quem somos.")})
+    con.execute("update documents set kind = 'page' where doc_id = 'pt6'")  # a static page
+    con.execute("update page_versions set valid_to = now() where doc_id = 'pt7'")  # no longer at any URL
+    con.execute("update page_versions set source = 'other' where doc_id = 'pt8'")
+    refresh_search(con)
+    for q, source in (("educação", None), ("educação", "test"), ("educação", "other"), ("greve", None)):
+        where = "" if source is None else f" where list_contains(sources, '{source}')"
+        macro = [r[0] for r in con.execute(f"select doc_id from search('{q}'){where}").fetchall()]
+        assert [h.doc_id for h in search(con, q, source=source, limit=100)] == macro, (q, source)
+    assert "pt6" not in ids(con, "educação") and "pt7" not in ids(con, "educação")
+    assert ids(con, "educação", source="other") == {"pt8"}
