@@ -208,7 +208,7 @@ def bare_trafilatura(bodies: list[bytes], processes: int) -> float:
         return time.perf_counter() - start
 
 
-def cli_times(args: list[str], env: dict[str, str], runs: int = 10) -> tuple[float, float]:
+def cli_times(args: list[str], env: dict[str, str], runs: int = 20) -> tuple[float, float]:
     walls = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -17,6 +17,7 @@ import typer
 from typer.testing import CliRunner
 
 from flows import quick
+from flows.commands import answer
 from flows.commands.query import search, sql
 from warehouse.db import connect
 
@@ -60,7 +61,21 @@ def defaults(command: Callable[..., Any]) -> dict[str, Any]:
     ],
 )
 def test_the_quick_reading_passes_what_typer_passes(command: Callable[..., Any], argv: list[str]) -> None:
-    assert {**defaults(command), **quick.parse(command, argv)} == typer_values(command, argv)
+    assert {**defaults(command), **quick.parse(command.__name__, argv)} == typer_values(command, argv)
+
+
+@pytest.mark.parametrize("command", [sql, search])
+def test_the_quick_table_is_what_the_typer_commands_declare(command: Callable[..., Any]) -> None:
+    """Every option and argument of the typer command, its name, type and date formats."""
+    assert quick.QUICK[command.__name__] == quick.declared(command)
+
+
+@pytest.mark.parametrize("command", [sql, search])
+def test_the_quick_bodies_take_the_typer_commands_parameters(command: Callable[..., Any]) -> None:
+    """The typer command and its typer-free body take the same parameters with the same defaults."""
+    body = getattr(answer, command.__name__)
+    assert list(inspect.signature(body).parameters) == list(inspect.signature(command).parameters)
+    assert defaults(body) == defaults(command)
 
 
 @pytest.mark.parametrize(
@@ -78,19 +93,19 @@ def test_the_quick_reading_passes_what_typer_passes(command: Callable[..., Any],
 )
 def test_what_it_cannot_read_goes_to_typer(argv: list[str]) -> None:
     with pytest.raises(quick.Unread):
-        quick.parse(sql, argv)
+        quick.parse("sql", argv)
 
 
 def run(*argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(TRAWL), *argv], capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_trawl_sql_answers_without_typers_adapters_prefect_or_scrapy(tmp_path: Path) -> None:
+def test_trawl_sql_answers_without_typer_pydantic_prefect_or_scrapy(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     connect(db).close()
     probe = (
         "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in ('pydantic', 'prefect', 'scrapy', 'trafilatura') "
+        "atexit.register(lambda: print(sorted(m for m in ('pydantic', 'prefect', 'scrapy', 'trafilatura', 'typer', 'click') "
         "if m in sys.modules), file=sys.stderr))\n"
         "sys.argv = ['trawl', 'sql', 'select 40 + 2 as answer', '--db', sys.argv[1], '--live', '--format', 'csv']\n"
         "from flows.quick import main\n"
@@ -117,3 +132,39 @@ def test_the_entry_point_answers_and_hands_the_rest_to_typer(tmp_path: Path) -> 
     assert helped.returncode == 0 and "--format" in helped.stdout and "[default: table]" in helped.stdout
     other = run("status", "--db", str(db), "--json")  # every other command is typer's
     assert other.returncode == 0, other.stderr
+
+
+def test_trawl_sql_loads_fts_only_for_a_statement_that_calls_it(tmp_path: Path) -> None:
+    """A plain query opens the warehouse without fts; one calling the search macros (fts's ``stem``)
+    is run again on a connection with it, and answers."""
+    from tests.test_search_units import DOCS, add
+    from warehouse.search import refresh_search
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    add(con, DOCS)
+    refresh_search(con)
+    con.close()
+    probe = (
+        "import sys\n"
+        "import warehouse.db as db\n"
+        "loads = []\n"
+        "real = db.load_extensions\n"
+        "db.load_extensions = lambda con: (loads.append(1), real(con))[1]\n"
+        "sys.argv = ['trawl', 'sql', sys.argv[2], '--db', sys.argv[1], '--live', '--format', 'csv']\n"
+        "from flows.quick import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print('loads', len(loads), file=sys.stderr)\n"
+    )
+
+    def answer_of(query: str) -> tuple[list[str], str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(db), query], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines(), done.stderr.strip().splitlines()[-1]
+
+    assert answer_of("select count(*) as n from articles") == (["n", str(len(DOCS))], "loads 0")
+    assert answer_of("select doc_id from search('Удальцову') order by doc_id") == (["doc_id", "ru1", "ru2"], "loads 1")

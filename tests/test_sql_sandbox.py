@@ -27,7 +27,6 @@ from typer.testing import CliRunner
 from demo.sites import build_sites
 from flows import quick
 from flows.cli import app
-from flows.commands.query import sql as sql_command
 from transforms.records import Article
 from warehouse.db import connect
 from warehouse.load import SourceBatch, load_batch
@@ -115,7 +114,7 @@ def trawl_sql(warehouse: Warehouse, query: str, *options: str) -> tuple[int, str
 def quick_sql(capsys: pytest.CaptureFixture[str], warehouse: Warehouse, query: str, *options: str) -> tuple[int, str]:
     """The same through the ``trawl`` entry point's own reading of the command line (``flows.quick``)."""
     argv = ["sql", query, "--db", str(warehouse.db), *options]
-    assert quick.parse(sql_command, argv[1:]), argv  # read here, not handed to typer
+    assert quick.parse("sql", argv[1:]), argv  # read here, not handed to typer
     saved = sys.argv
     sys.argv = ["trawl", *argv]
     try:

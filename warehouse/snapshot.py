@@ -92,12 +92,14 @@ def publish(db: Path | str) -> Path | None:
     return target
 
 
-def open_live(db: Path | str, wait: float = 60.0, interval: float = 0.25) -> duckdb.DuckDBPyConnection:
+def open_live(
+    db: Path | str, wait: float = 60.0, interval: float = 0.25, extensions: bool = True
+) -> duckdb.DuckDBPyConnection:
     """The warehouse itself, read-only; retries while a writer holds it, up to ``wait`` seconds."""
     deadline = time.monotonic() + wait
     while True:
         try:
-            return connect(db, read_only=True)
+            return connect(db, read_only=True, extensions=extensions)
         except duckdb.Error as error:
             if not is_locked(error):
                 raise
@@ -109,16 +111,19 @@ def open_live(db: Path | str, wait: float = 60.0, interval: float = 0.25) -> duc
             time.sleep(interval)
 
 
-def open_reader(db: Path | str, live: bool = False, wait: float = 60.0) -> tuple[duckdb.DuckDBPyConnection, Path]:
-    """A read-only connection for analysts and the path it reads (see the module docstring)."""
+def open_reader(
+    db: Path | str, live: bool = False, wait: float = 60.0, extensions: bool = True
+) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A read-only connection for analysts and the path it reads (see the module docstring);
+    without ``extensions``, fts is not loaded (``warehouse.db.connect``)."""
     path, snap = Path(db), snapshot_path(db)
     if live or not snap.exists():
-        return open_live(path, wait), path
+        return open_live(path, wait, extensions=extensions), path
     if is_current(path):
-        return connect(snap, read_only=True), snap
+        return connect(snap, read_only=True, extensions=extensions), snap
     try:
-        return connect(path, read_only=True), path  # newer than the snapshot, and free
+        return connect(path, read_only=True, extensions=extensions), path  # newer than the snapshot, and free
     except duckdb.Error as error:
         if not is_locked(error):
             raise
-    return connect(snap, read_only=True), snap  # a load is running: its last published state
+    return connect(snap, read_only=True, extensions=extensions), snap  # a load is running: its last published state

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.text import Text
 
-from flows import output, settings
+from flows import settings
+from flows.commands.plain import DATE_FORMATS, console, err, fail, print_rows, read_only
 from flows.output import RowsFormat
-
-# tables stay readable when printed to a pipe or a CI log (no terminal width to measure)
-console = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 DbOption = Annotated[
     Path | None,
@@ -49,18 +42,6 @@ WideOption = Annotated[
 ]
 
 T = TypeVar("T")
-
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
-
-
-def print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: str = "table", title: str | None = None) -> None:
-    """Print rows as a table (on this CLI's console), CSV, JSON, JSON Lines or one field per line."""
-    output.print_rows(console, columns, rows, fmt, title)
-
-
-def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, default=output.json_default, ensure_ascii=False, indent=1) + "\n")
-
 
 # the run table a terminal shows by default: (header, report column); --wide shows every column
 NARROW = (
@@ -96,17 +77,6 @@ def print_reports(reports: list[dict[str, Any]], wide: bool = False) -> None:
         if r["status"] != "ok":
             reason = escape((r["error"] or "").splitlines()[0][:300]) if r["error"] else ""  # text, not markup
             err.print(f"[red]source {r['source']} {r['status']}:[/red] {reason}")
-
-
-def fail(message: str) -> NoReturn:
-    """Print the message, one ``error:`` line per line of it (a problem each), and exit 2.
-
-    The text is printed as is, never as rich markup: ``[sources.<key>]`` must not vanish.
-    """
-    for line in message.splitlines() or [""]:
-        if line.strip():
-            err.print(Text.assemble(("error: ", "red"), line), soft_wrap=True, highlight=False)
-    raise typer.Exit(2)
 
 
 def usable_warehouse(db: Path | None, data_dir: Path | None) -> None:
@@ -170,22 +140,6 @@ UntilOption = Annotated[
 ]
 
 
-def read_only(db: Path, live: bool = False, wait: float = 60.0) -> Any:
-    """A read-only connection: the published snapshot, or the warehouse itself (see warehouse/snapshot.py)."""
-    from warehouse.db import WarehouseUnreadable
-    from warehouse.snapshot import WarehouseBusy, is_current, open_reader
-
-    if not db.exists():
-        fail(f"no warehouse at {db}: run `trawl run` or `trawl demo` first")
-    try:
-        con, path = open_reader(db, live=live, wait=wait)
-    except (WarehouseBusy, WarehouseUnreadable) as error:
-        fail(str(error))
-    if path != db and not is_current(db):
-        err.print(f"[yellow]a load is writing {escape(str(db))}: reading its last published snapshot[/yellow]")
-    return con
-
-
 def locked_read(db: Path | None, read: Callable[[Any], T]) -> T:
     """``read`` on the sandboxed read-only connection of the warehouse (its snapshot), closed after."""
     from warehouse.sandbox import lock_down
@@ -195,16 +149,6 @@ def locked_read(db: Path | None, read: Callable[[Any], T]) -> T:
         return read(lock_down(con))
     finally:
         con.close()
-
-
-def utc(value: datetime | None, end_of_day: bool = False) -> datetime | None:
-    """A CLI date as an aware UTC datetime; an --until date covers its whole day."""
-    if value is None:
-        return None
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    if end_of_day and (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-        value += timedelta(days=1)
-    return value
 
 
 @contextmanager

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from flows import settings
-from flows.commands.common import DataOption, SourcesOption, console, fail, print_rows
+from flows.commands.common import DataOption, SourcesOption
+from flows.commands.plain import console, fail, print_rows
 
 
 class LakeAction(StrEnum):

@@ -8,16 +8,8 @@ from typing import Annotated
 import typer
 
 from flows import settings
-from flows.commands.common import (
-    DbOption,
-    JsonOption,
-    SourcesOption,
-    console,
-    fail,
-    locked_read,
-    print_json,
-    print_rows,
-)
+from flows.commands.common import DbOption, JsonOption, SourcesOption, locked_read
+from flows.commands.plain import console, fail, print_json, print_rows
 
 
 def sources_cmd(sources: SourcesOption = None, as_json: JsonOption = False) -> None:

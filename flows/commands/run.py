@@ -14,15 +14,12 @@ from flows.commands.common import (
     SourceOption,
     SourcesOption,
     WideOption,
-    console,
-    fail,
     flow_api,
     free_space,
     print_reports,
-    print_rows,
-    read_only,
     usable_warehouse,
 )
+from flows.commands.plain import console, fail, print_rows, read_only
 
 EXAMPLE_QUERIES = (
     "select source, language, count(*) as articles from articles group by all order by all",
