@@ -1,4 +1,5 @@
-"""What every ``trawl`` command shares: consoles, options, row printing, errors and warehouse readers."""
+"""What every ``trawl`` command shares: typer's option declarations, run reports, checks before a run,
+the Prefect API of a flow (consoles, errors, row printing and readers are in ``flows.commands.plain``)."""
 
 from __future__ import annotations
 
