@@ -36,7 +36,7 @@ from flows.runplan import RunPlan, crawl_rest_names, plan_run
 from flows.sources import Source
 from spiders.folder import CrawlFolder
 from warehouse.db import connect
-from warehouse.load import LOADER_CHECKPOINT_THRESHOLD, LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch
+from warehouse.load import LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch, loader_settings
 
 VERSION = "0.1.0"
 
@@ -160,7 +160,7 @@ def load(db: Path, batch: SourceBatch) -> LoadReport:
     (``warehouse.load``; a load killed half-way is completed by the next)."""
     con = connect(db)
     try:
-        con.execute(f"set checkpoint_threshold = '{LOADER_CHECKPOINT_THRESHOLD}'")
+        loader_settings(con)
         return load_batch(con, batch, memory=LOADER_MEMORY_LIMIT)
     finally:
         con.close()

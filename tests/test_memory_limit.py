@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from warehouse.db import _megabytes, connect, within_memory
@@ -43,3 +44,34 @@ def test_a_limit_too_small_is_raised_four_times_twice_then_dropped(
     assert len(seen) == len(limits)  # one try per limit, the work done once it fitted
     assert [f"more than {x}" in caplog.text for x in limits[:-1]] == [True] * (len(limits) - 1)
     assert f"running it again {last}" in caplog.text
+
+
+@pytest.mark.parametrize("lake", [False, True])
+def test_a_loaders_connection_checkpoints_late_and_flushes_its_allocator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lake: bool
+) -> None:
+    """Both loaders (a warehouse file's, a lake shard's staging file's) load on a connection set
+    up by ``warehouse.load.loader_settings``."""
+    import flows.pipeline
+    import warehouse.lake.shard
+    from warehouse.load import LoadReport, SourceBatch
+
+    seen: list[tuple[object, ...]] = []
+
+    def load_batch(con: duckdb.DuckDBPyConnection, batch: SourceBatch, memory: str | None = None) -> LoadReport:
+        row = con.execute(
+            "select current_setting('checkpoint_threshold'), current_setting('allocator_flush_threshold'), "
+            "current_setting('allocator_bulk_deallocation_flush_threshold')"
+        ).fetchone()
+        seen.append(tuple(row or ()))
+        raise RuntimeError("loaded")
+
+    module = warehouse.lake.shard if lake else flows.pipeline
+    monkeypatch.setattr(module, "load_batch", load_batch)
+    batch = SourceBatch("run1", "a", [], [])
+    with pytest.raises(RuntimeError, match="loaded"):
+        if lake:
+            warehouse.lake.shard.load_to_lake(tmp_path / "staging.duckdb", None, batch, "s1")  # type: ignore[arg-type]
+        else:
+            flows.pipeline.load(tmp_path / "w.duckdb", batch)
+    assert seen == [("244.1 MiB", "0 bytes", "0 bytes")]  # 256 MB

@@ -11,7 +11,7 @@ from warehouse.lake.catalog import Lake
 from warehouse.lake.connect import attach
 from warehouse.lake.publish import Published, publish
 from warehouse.lake.schema import ensure_schema
-from warehouse.load import LOADER_CHECKPOINT_THRESHOLD, LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch
+from warehouse.load import LOADER_MEMORY_LIMIT, LoadReport, SourceBatch, load_batch, loader_settings
 from warehouse.lock import writer_lock
 
 
@@ -50,7 +50,7 @@ def load_to_lake(staging: Path, lake: Lake, batch: SourceBatch, shard: str) -> L
         started = time.monotonic()
         con = connect(staging)
         try:
-            con.execute(f"set checkpoint_threshold = '{LOADER_CHECKPOINT_THRESHOLD}'")
+            loader_settings(con)
             report = load_batch(con, batch, memory=LOADER_MEMORY_LIMIT)
         finally:
             con.close()
