@@ -68,11 +68,6 @@ LOADER_MEMORY_LIMIT = "128MB"
 # 500-page step writes, so that every step checkpointed): a 10,000-page load took 15-19 % less
 # time and peaked 30-40 MB lower (``set checkpoint_threshold``; the connection's close checkpoints)
 LOADER_CHECKPOINT_THRESHOLD = "256MB"
-# what DuckDB's allocator may keep of the memory it freed before it flushes, for a loader's
-# connection: ``warehouse.db`` lets it keep 16 MB (per thread, per task, and per bulk free); a
-# loader flushes every time: its checkpoints and steps free and allocate a step's strings over and
-# over, and a 1,000- and a 10,000-page load peaked ~20-30 MB lower for ~3 % more time
-LOADER_ALLOCATOR_FLUSH = "0MB"
 T = TypeVar("T")
 DISCARD = "discard:"  # a step's count of extraction discards of one reason: "discard:<reason>"
 
@@ -100,11 +95,10 @@ Rows = list[dict[str, Any]] | RowFile
 
 def loader_settings(con: duckdb.DuckDBPyConnection) -> None:
     """Set up a connection opened to load and closed after it: the checkpoint threshold
-    (``LOADER_CHECKPOINT_THRESHOLD``) and the allocator's flushes (``LOADER_ALLOCATOR_FLUSH``).
-    They are settings of the database file's instance: no other connection to it should be open."""
+    (``LOADER_CHECKPOINT_THRESHOLD``), a setting of the database file's instance: no other
+    connection to it should be open. (Flushing DuckDB's allocator after every task, not at 16 MB,
+    took 20-30 MB off a 10,000-page load's peak for 4-14 % more load time: not adopted.)"""
     con.execute(f"set checkpoint_threshold = '{LOADER_CHECKPOINT_THRESHOLD}'")
-    con.execute(f"set allocator_flush_threshold = '{LOADER_ALLOCATOR_FLUSH}'")
-    con.execute(f"set allocator_bulk_deallocation_flush_threshold = '{LOADER_ALLOCATOR_FLUSH}'")
 
 
 def rows_of(rows: Rows) -> list[dict[str, Any]]:
