@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from tests.test_load import fetch_rows
 from transforms.boilerplate import line_hash
 from transforms.records import Article
 from warehouse.db import applied, connect, migrations
@@ -186,18 +187,14 @@ def posts(prefix: str, n: int) -> list[Article]:
     ]
 
 
-def fetched(items: list[Article]) -> list[dict[str, object]]:
-    return [{"url": a.url, "role": "article", "status": 200, "fetched_at": "2026-11-01T02:00:00+00:00"} for a in items]
-
-
 def test_two_loads_add_their_line_counts_into_one_row(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
     first = posts("first", 6)
-    load_batch(con, SourceBatch("run1", "a", fetched(first), list(first)), chunk=4)
+    load_batch(con, SourceBatch("run1", "a", fetch_rows(first), list(first)), chunk=4)
     (seen,) = con.execute("select first_seen from line_counts where line = 'home | news | contact'").fetchall()
     second = posts("second", 5)
-    load_batch(con, SourceBatch("run2", "a", fetched(second), list(second)), chunk=2)
-    load_batch(con, SourceBatch("run2", "a", fetched(second), list(second)), chunk=2)  # counted once
+    load_batch(con, SourceBatch("run2", "a", fetch_rows(second), list(second)), chunk=2)
+    load_batch(con, SourceBatch("run2", "a", fetch_rows(second), list(second)), chunk=2)  # counted once
     rows = con.execute(
         "select doc_count, first_seen, last_seen > first_seen from line_counts where line = 'home | news | contact'"
     ).fetchall()
