@@ -5,8 +5,8 @@ adapter for every parameter of the command before running it (about 0.25 s with 
 import), the full app imports every command module, and typer's own import is a seventh of a
 quick answer. For ``sql`` and ``search`` this module reads the command line itself, from
 ``QUICK``: each command's argument and options, their types and date formats, as its typer
-command declares them (``tests/test_quick_cli.py`` checks that ``QUICK`` equals what
-``declared`` reads from those declarations). It then calls the command's typer-free body in
+command declares them (``tests/test_quick_cli.py`` checks that ``QUICK`` equals what it
+reads from those declarations). It then calls the command's typer-free body in
 ``flows.commands.answer``, which the typer command calls too. Whatever it does not recognise
 (``--help``, an unknown option, a value of the wrong type) goes to the typer app unchanged,
 which then prints its usual help or error. So both paths run the same function with the same
@@ -16,13 +16,11 @@ values, and the help text has one source.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from types import NoneType, UnionType
-from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+from typing import Any
 
 from flows.commands.plain import DATE_FORMATS
 from flows.output import RowsFormat
@@ -125,64 +123,6 @@ def parse(command: str, argv: list[str]) -> dict[str, Any]:
     for (name, kind), text in zip(spec.arguments, positional, strict=True):
         values[name] = _value(Option(name, kind), text)
     return values
-
-
-def _plain(annotation: Any) -> type:
-    """The one type of an ``X`` or ``X | None`` annotation."""
-    if get_origin(annotation) in (Union, UnionType):
-        kinds = [a for a in get_args(annotation) if a is not NoneType]
-        if len(kinds) != 1:
-            raise Unread(f"a union {annotation}")
-        annotation = kinds[0]
-    if not isinstance(annotation, type):
-        raise Unread(f"the type {annotation}")
-    return annotation
-
-
-def _checked(info: Any) -> bool:
-    """Whether typer would do more with the option's value than convert it (read an environment
-    variable, call back, check bounds, check or resolve a path)."""
-    loose = ("callback", "envvar", "min", "max", "exists", "resolve_path", "writable")
-    return any(getattr(info, name, None) not in (None, False) for name in loose) or not (
-        getattr(info, "file_okay", True) and getattr(info, "dir_okay", True)
-    )
-
-
-def declared(command: Callable[..., Any]) -> Spec:
-    """The ``Spec`` a typer command's declarations call for (raises ``Unread`` for what ``parse``
-    cannot read: checks on a value, short or ``--x/--no-x`` flags, unnamed bools, other types)."""
-    from typer.models import ArgumentInfo, OptionInfo
-
-    arguments: list[tuple[str, type]] = []
-    options: dict[str, Option] = {}
-    for name, hint in get_type_hints(command, include_extras=True).items():
-        if name == "return":
-            continue
-        if get_origin(hint) is not Annotated:
-            raise Unread(f"the parameter {name} is not declared for typer")
-        annotation, *extras = get_args(hint)
-        info = next((e for e in extras if isinstance(e, ArgumentInfo | OptionInfo)), None)
-        if isinstance(info, ArgumentInfo):
-            arguments.append((name, _plain(annotation)))
-        elif isinstance(info, OptionInfo):
-            if _checked(info):
-                raise Unread(f"the checks of {name}")
-            # in ``Annotated``, typer takes the first positional (its ``default``) for a name
-            named = [info.default] if isinstance(info.default, str) else []
-            flags = [*named, *(info.param_decls or ())]
-            if not flags:  # typer names it after the parameter (and a bool gets --no-<name>)
-                if _plain(annotation) is bool:
-                    raise Unread(f"the flag {name}")
-                flags = [f"--{name.replace('_', '-')}"]
-            kind = _plain(annotation)
-            formats = tuple(getattr(info, "formats", None) or ()) if kind is datetime else ()
-            for flag in flags:
-                if "/" in flag or not flag.startswith("--"):
-                    raise Unread(f"the option {flag}")
-                options[flag] = Option(name, kind, formats)
-        else:
-            raise Unread(f"the parameter {name}")
-    return Spec(tuple(arguments), options)
 
 
 def main() -> None:

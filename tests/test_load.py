@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.records import Article, Discard
-from warehouse.db import applied, connect, migrations
+from warehouse.db import applied, connect, migrate, migrations
 from warehouse.load import SourceBatch, load_batch
 
 CTA = "Subscribe to our Telegram bot to get the news first!"
@@ -106,10 +106,7 @@ def test_the_frontier_migration_takes_over_earlier_fetches(tmp_path: Path) -> No
     """A warehouse loaded before the frontier existed keeps its conditional requests."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
-    con.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
-    first = migrations()[0]
-    con.execute(first.sql)
-    con.execute("insert into schema_migrations values (?, ?, now())", [first.version, first.name])
+    migrate(con, before=2)
     rows = [
         ("r1", "a", "http://a/1/", "article", 200, '"e1"', "2026-10-01 02:00:00+00"),
         ("r2", "a", "http://a/1/", "article", 304, None, "2026-10-02 02:00:00+00"),
@@ -181,9 +178,7 @@ def test_discards_keep_their_text_and_documents_their_links(tmp_path: Path) -> N
 def test_migration_0002_applies_to_a_warehouse_with_data(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     raw = duckdb.connect(str(db))
-    raw.execute(next(m.sql for m in migrations() if m.version == 1))
-    raw.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
-    raw.execute("insert into schema_migrations values (1, 'init', now())")
+    migrate(raw, before=2)
     raw.execute("insert into discards values ('r', 's', 'http://x/', 'too_short', '')")
     raw.execute("insert into page_versions values ('s', 'http://x/', 1, 'd', now(), null, 'r', 'http://x/')")
     raw.close()
@@ -234,11 +229,7 @@ def test_the_quality_columns_stored_at_load_equal_what_the_records_say(tmp_path:
 def test_migration_0011_fills_the_quality_columns_of_older_extractions(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     raw = duckdb.connect(str(db))
-    raw.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
-    for migration in migrations():
-        if migration.version < 11:
-            raw.execute(migration.sql)
-            raw.execute("insert into schema_migrations values (?, ?, now())", [migration.version, migration.name])
+    migrate(raw, before=11)
     record = '{"text": "one two three", "title": "", "doc_kind": "article", "provenance": {}}'
     raw.execute("insert into extractions values ('s', 'http://x/', 'h', 'r', now(), ?)", [record])
     raw.close()

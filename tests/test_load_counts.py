@@ -12,7 +12,7 @@ import duckdb
 from tests.test_load import fetch_rows
 from transforms.boilerplate import line_hash
 from transforms.records import Article
-from warehouse.db import applied, connect, migrations
+from warehouse.db import applied, connect, migrate
 from warehouse.load import SourceBatch, load_batch
 from warehouse.rows import insert_rows
 
@@ -60,11 +60,7 @@ def blocks(source: str, counts: dict[str, tuple[int, int, str | None]], at: date
 def test_migration_0014_drops_the_keys_and_keeps_every_count(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     raw = duckdb.connect(str(db))
-    raw.execute("create table schema_migrations (version integer primary key, name varchar, applied_at timestamptz)")
-    for migration in migrations():
-        if migration.version < 14:
-            raw.execute(migration.sql)
-            raw.execute("insert into schema_migrations values (?, ?, now())", [migration.version, migration.name])
+    migrate(raw, before=14)
     assert keyed(raw, "line_counts") == ["source", "line_hash"]
     assert keyed(raw, "block_counts") == ["source", "block_key"]
     raw.executemany(

@@ -58,12 +58,15 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     return [m for m in migrations() if m.version not in done]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Apply pending migrations, each in one transaction with the row that records it."""
+def migrate(con: duckdb.DuckDBPyConnection, before: int | None = None) -> list[Migration]:
+    """Apply pending migrations, each in one transaction with the row that records it, then the views.
+
+    With ``before``, only the migrations numbered below it and no views: the warehouse an older
+    trawl left, on which a test applies the migrations that follow."""
     con.execute(
         "create table if not exists schema_migrations (version integer primary key, name varchar, applied_at timestamptz)"
     )
-    todo = pending(con)
+    todo = [m for m in pending(con) if before is None or m.version < before]
     for migration in todo:  # tables: numbered, forward-only migrations
         con.execute("begin transaction")
         try:
@@ -76,7 +79,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
         except Exception:
             con.execute("rollback")
             raise
-    apply_views(con)
+    if before is None:
+        apply_views(con)
     return todo
 
 
